@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITADMIN = "auditadmin", "审计管理员"
+    SUPERVISOR = "supervisor", "纪委/防控办"
+    UNIT_LEADER = "unit_leader", "单位领导"
+    DEPT_HEAD = "dept_head", "部门负责人"
+    LIAISON = "liaison", "联络员"
+    POST_HOLDER = "post_holder", "岗位人员"
+
+
+class TokenScope(models.TextChoices):
+    ORG_READ = "org:read", "读取组织机构"
+    ORG_WRITE = "org:write", "维护组织机构"
+
+
+class User(AbstractUser):
+    """A login. Linked to the person it belongs to, when it belongs to one."""
+
+    person = models.OneToOneField(
+        "org.Person", verbose_name="对应人员", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+    )
+    display_name = models.CharField("显示名称", max_length=100, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = "账号"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleGrant(models.Model):
+    """A role over one node of the organisation tree (a unit or a department) and everything below it."""
+
+    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        "org.Department", verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+    granted_at = models.DateTimeField("授权时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, department__isnull=True) | Q(unit__isnull=True, department__isnull=False),
+                name="grant_exactly_one_node",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
+    @property
+    def node(self) -> models.Model:
+        node = self.unit or self.department
+        assert node is not None
+        return node
+
+    @property
+    def scope_path(self) -> str:
+        return str(self.node.path)  # type: ignore[attr-defined]
+
+
+class ApiToken(models.Model):
+    """A credential for a business system: bound to one unit's subtree and to a set of scopes.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when the token is made.
+    """
+
+    name = models.CharField("名称", max_length=100)
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="api_tokens")
+    scopes = models.JSONField("权限范围", default=list)
+    key_prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间")
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"

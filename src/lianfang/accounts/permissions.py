@@ -1,0 +1,158 @@
+"""Who may do what, where. Pure data and functions; the grants come in on the Actor.
+
+A grant of role R over node N lets its holder perform R's actions on objects whose organisation path
+starts with N's path. Creating something needs the permission on the node it is created under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from lianfang.core.actor import Actor
+
+from .models import Role, TokenScope
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "查看"
+    CREATE = "create", "新增"
+    EDIT = "edit", "修改"
+    RETIRE = "retire", "停用"
+
+
+class ObjectType(models.TextChoices):
+    UNIT = "unit", "单位"
+    DEPARTMENT = "department", "部门"
+    POST = "post", "岗位"
+    PERSON = "person", "人员"
+    ASSIGNMENT = "assignment", "任职"
+    LEADERSHIP = "leadership", "领导分工与联络员"
+    ACCOUNT = "account", "账号"
+    GRANT = "grant", "角色授权与接口令牌"
+    AUDIT = "audit", "审计日志"
+
+
+ORG_TYPES = (
+    ObjectType.UNIT,
+    ObjectType.DEPARTMENT,
+    ObjectType.POST,
+    ObjectType.PERSON,
+    ObjectType.ASSIGNMENT,
+    ObjectType.LEADERSHIP,
+)
+V, C, E, R = Action.VIEW, Action.CREATE, Action.EDIT, Action.RETIRE
+ALL = frozenset({V, C, E, R})
+READ = frozenset({V})
+
+ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    # 三员分立: the system administrator runs the organisation and accounts but never sees the audit log;
+    # the security administrator grants roles and tokens; the audit administrator only reads the log.
+    Role.SYSADMIN: {**{t: ALL for t in ORG_TYPES}, ObjectType.ACCOUNT: ALL},
+    Role.SECADMIN: {**{t: READ for t in ORG_TYPES}, ObjectType.ACCOUNT: frozenset({V, E}), ObjectType.GRANT: ALL},
+    Role.AUDITADMIN: {ObjectType.AUDIT: READ},
+    Role.SUPERVISOR: {
+        ObjectType.UNIT: frozenset({V, E}),
+        ObjectType.DEPARTMENT: ALL,
+        ObjectType.POST: ALL,
+        ObjectType.PERSON: ALL,
+        ObjectType.ASSIGNMENT: ALL,
+        ObjectType.LEADERSHIP: ALL,
+    },
+    Role.UNIT_LEADER: {t: READ for t in ORG_TYPES},
+    Role.DEPT_HEAD: {
+        ObjectType.UNIT: READ,
+        ObjectType.DEPARTMENT: frozenset({V, E}),
+        ObjectType.POST: ALL,
+        ObjectType.PERSON: READ,
+        ObjectType.ASSIGNMENT: ALL,
+        ObjectType.LEADERSHIP: READ,
+    },
+    Role.LIAISON: {
+        ObjectType.UNIT: READ,
+        ObjectType.DEPARTMENT: READ,
+        ObjectType.POST: frozenset({V, C, E}),
+        ObjectType.PERSON: READ,
+        ObjectType.ASSIGNMENT: frozenset({V, C, E}),
+        ObjectType.LEADERSHIP: READ,
+    },
+    Role.POST_HOLDER: {
+        ObjectType.UNIT: READ,
+        ObjectType.DEPARTMENT: READ,
+        ObjectType.POST: READ,
+        ObjectType.PERSON: READ,
+        ObjectType.ASSIGNMENT: READ,
+    },
+}
+
+TOKEN_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    TokenScope.ORG_READ: {t: READ for t in ORG_TYPES},
+    TokenScope.ORG_WRITE: {
+        ObjectType.DEPARTMENT: ALL,
+        ObjectType.POST: ALL,
+        ObjectType.PERSON: ALL,
+        ObjectType.ASSIGNMENT: ALL,
+        ObjectType.LEADERSHIP: ALL,
+    },
+}
+
+# The organisation path(s) of each object type, as ORM lookups. A Person is reached through its unit or,
+# for department-level grants, through its department.
+PATH_LOOKUPS: dict[str, tuple[str, ...]] = {
+    ObjectType.UNIT: ("path",),
+    ObjectType.DEPARTMENT: ("path",),
+    ObjectType.POST: ("department__path",),
+    ObjectType.PERSON: ("unit__path", "department__path"),
+    ObjectType.ASSIGNMENT: ("post__department__path",),
+    ObjectType.ACCOUNT: ("person__unit__path", "person__department__path", "grants__unit__path"),
+}
+
+
+def prefixes(actor: Actor, action: str, object_type: str) -> list[str]:
+    """The organisation paths under which the actor may perform the action on this type of object."""
+    if actor.is_system:
+        return [""]
+    found: set[str] = set()
+    for role, path in actor.grants:
+        if action in ROLE_PERMISSIONS.get(role, {}).get(object_type, frozenset()):
+            found.add(path)
+    for scope in actor.token_scopes:
+        if action in TOKEN_PERMISSIONS.get(scope, {}).get(object_type, frozenset()):
+            found.add(actor.token_path)
+    # A path under another granted path adds nothing.
+    return sorted(p for p in found if not any(p != q and p.startswith(q) for q in found))
+
+
+def can(actor: Actor, action: str, object_type: str, path: str) -> bool:
+    return any(path.startswith(p) for p in prefixes(actor, action, object_type))
+
+
+def can_anywhere(actor: Actor, action: str, object_type: str) -> bool:
+    return bool(prefixes(actor, action, object_type))
+
+
+def path_q(lookups: Iterable[str], paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        for lookup in lookups:
+            q |= Q(**{f"{lookup}__startswith": path})
+    return q
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def scope(
+    actor: Actor, action: str, object_type: str, qs: QuerySet[M], lookups: tuple[str, ...] | None = None
+) -> QuerySet[M]:
+    """Restrict a queryset to what the actor may act on. Every read of organisation data goes through here."""
+    paths = prefixes(actor, action, object_type)
+    if not paths:
+        return qs.none()
+    if paths == [""]:
+        return qs
+    q = path_q(lookups or PATH_LOOKUPS[object_type], paths)
+    return qs.filter(q).distinct() if object_type == ObjectType.ACCOUNT else qs.filter(q)

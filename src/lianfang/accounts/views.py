@@ -1,0 +1,1 @@
+"""Views: thin, they call services and selectors."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    RETIRE = "retire", "停用"
+    RESTORE = "restore", "恢复"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    GRANT = "grant", "授权"
+    REVOKE = "revoke", "撤销"
+    IMPORT = "import", "导入"
+    SYSTEM = "system", "系统操作"
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only, hash-chained audit log.
+
+    `before` and `after` hold canonical JSON text exactly as it was hashed, so verifying the chain never
+    depends on how a database round-trips JSON.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64, db_index=True)
+    actor_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=32, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=64, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    scope_path = models.CharField(max_length=500, blank=True, db_index=True)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        constraints = [models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_seq_positive")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The chain's tip, updated in the same transaction as each append.
+
+    Without it, deleting the newest entries would leave a chain that still verifies.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"head #{self.last_seq}"

@@ -1,0 +1,47 @@
+"""The platform's navigation. Sections that later issues build are listed, marked as not yet available."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.accounts.permissions import Action, ObjectType, can_anywhere
+from lianfang.core.actor import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url: str | None  # None: the section is not built yet
+
+    @property
+    def available(self) -> bool:
+        return self.url is not None
+
+
+def navigation(actor: Actor) -> list[NavItem]:
+    items: list[NavItem] = []
+    if any(can_anywhere(actor, Action.VIEW, t) for t in (ObjectType.UNIT, ObjectType.DEPARTMENT, ObjectType.POST)):
+        items.append(NavItem("org", str(_("组织机构")), reverse("org:tree")))
+    for key, label in (
+        ("powers", _("职权目录")),
+        ("flows", _("流程图")),
+        ("risks", _("风险点")),
+        ("measures", _("防控措施")),
+        ("supervision", _("电子监察")),
+        ("warnings", _("预警处置")),
+        ("inspection", _("检查考核")),
+        ("portal", _("公开")),
+    ):
+        items.append(NavItem(key, str(label), None))
+    system_url = None
+    if can_anywhere(actor, Action.VIEW, ObjectType.ACCOUNT) or can_anywhere(actor, Action.VIEW, ObjectType.GRANT):
+        system_url = reverse("accounts:user_list")
+    elif can_anywhere(actor, Action.VIEW, ObjectType.AUDIT):
+        system_url = reverse("audit:list")
+    if system_url:
+        items.append(NavItem("system", str(_("系统")), system_url))
+    return items
