@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from lianfang.accounts.selectors import actor_for_user
+from lianfang.core.actor import Actor
+from lianfang.org.models import Department, Post, Unit
+from tests.factories import DepartmentFactory, PostFactory, UnitFactory
+
+
+@dataclass
+class TwoUnits:
+    """A parent unit with a child unit, two departments (one nested) and posts in each: scope fixtures."""
+
+    city: Unit
+    college: Unit
+    other: Unit
+    finance: Department
+    finance_office: Department
+    academic: Department
+    other_dept: Department
+    cashier: Post
+    teacher: Post
+    other_post: Post
+
+
+@pytest.fixture
+def org(db: None) -> TwoUnits:
+    city = UnitFactory(name="某市纪委监委", code="CITY")
+    college = UnitFactory(name="某职业学院", code="COLLEGE", parent=city)
+    other = UnitFactory(name="另一单位", code="OTHER")
+    finance = DepartmentFactory(unit=college, name="财务处")
+    finance_office = DepartmentFactory(unit=college, name="核算科", parent=finance)
+    academic = DepartmentFactory(unit=college, name="教务处")
+    other_dept = DepartmentFactory(unit=other, name="办公室")
+    return TwoUnits(
+        city=city,
+        college=college,
+        other=other,
+        finance=finance,
+        finance_office=finance_office,
+        academic=academic,
+        other_dept=other_dept,
+        cashier=PostFactory(department=finance_office, name="出纳"),
+        teacher=PostFactory(department=academic, name="教学秘书"),
+        other_post=PostFactory(department=other_dept, name="文书"),
+    )
+
+
+def actor_of(user: object) -> Actor:
+    return actor_for_user(user)  # type: ignore[arg-type]
