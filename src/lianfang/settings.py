@@ -205,12 +205,13 @@ USE_TZ = True
 
 # --- static -----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("LIANFANG_STATIC_ROOT", DATA_DIR / "static"))
+# WhiteNoise serves the assets straight from the app folders: no collectstatic step, no CDN. Set
+# LIANFANG_STATIC_ROOT only to collect them for a reverse proxy to serve.
+STATIC_ROOT = os.environ.get("LIANFANG_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve straight from the app folders too, so a checkout works before collectstatic has run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
