@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
 from lianfang.accounts.selectors import actor_for_user
+from lianfang.audit.dbguard import lift_guard, restore_guard
 from lianfang.core.actor import Actor
 from lianfang.org.models import Department, Post, Unit
 from tests.factories import DepartmentFactory, PostFactory, UnitFactory
@@ -51,3 +53,24 @@ def org(db: None) -> TwoUnits:
 
 def actor_of(user: object) -> Actor:
     return actor_for_user(user)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the audit table's append-only triggers in place for every test that touches the database.
+
+    Tests that really commit (transactional_db, live_server) end with Django flushing every table, which the
+    triggers would refuse: for them the triggers are lifted just before that flush and put back at the next
+    test's start.
+    """
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+        restore_guard()
+        yield
+        lift_guard()
+        return
+    if "db" in names:
+        request.getfixturevalue("db")
+        restore_guard()
+    yield

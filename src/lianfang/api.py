@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -97,6 +97,31 @@ def _translate(item: dict[str, Any]) -> str:
         "json_invalid": "JSON 格式错误",
         "model_attributes_type": "应为对象",
     }.get(kind, str(item.get("msg", "取值无效")))
+
+
+class GrantOut(Schema):
+    role: str
+    scope_path: str
+
+
+class MeOut(Schema):
+    kind: str
+    name: str
+    grants: list[GrantOut]
+    token_scopes: list[str]
+    token_path: str
+
+
+@api.get("/me", response=MeOut, tags=["账号"], summary="当前调用者及其权限范围")
+def me(request: HttpRequest) -> dict[str, Any]:
+    actor = actor_of(request)
+    return {
+        "kind": actor.kind,
+        "name": actor.name,
+        "grants": [{"role": role, "scope_path": path} for role, path in actor.grants],
+        "token_scopes": sorted(actor.token_scopes),
+        "token_path": actor.token_path,
+    }
 
 
 api.add_router("/org/", "lianfang.org.api.router")

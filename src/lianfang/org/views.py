@@ -1,1 +1,0 @@
-"""Views: thin, they call services and selectors."""
