@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any, TypeVar
 
 from django import forms
@@ -41,7 +41,9 @@ def actor(request: HttpRequest) -> Actor:
     return request_actor(request)
 
 
-def apply_service_error(form: forms.Form, exc: ServiceError, field_map: Mapping[str, str] | None = None) -> None:
+def apply_service_error(
+    form: forms.Form, exc: ServiceError, field_map: Mapping[str, str] | None = None
+) -> None:
     """Put a refused request's messages on the form: each on its field where the form has it."""
     if isinstance(exc, PermissionDeniedError | NotFoundError):
         raise exc
@@ -82,8 +84,8 @@ class EndDateForm(forms.Form):
             self.fields["date"].label = label
         self.fields["date"].initial = timezone.localdate
 
-    def cleaned_date(self) -> date:
-        value: date = self.cleaned_data["date"]
+    def cleaned_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["date"]
         return value
 
 

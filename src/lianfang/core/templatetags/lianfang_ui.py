@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 
-from lianfang.accounts.permissions import can
+from lianfang.accounts.permissions import can, can_anywhere
 from lianfang.core.actor import Actor
 
 register = template.Library()
@@ -81,7 +81,7 @@ def my_grants(context: template.Context) -> list[Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    return list(active_grants(user).select_related("unit", "department__unit"))  # type: ignore[arg-type]
+    return list(active_grants(user).select_related("unit", "department__unit"))
 
 
 @register.simple_tag
@@ -98,3 +98,19 @@ def visible_counts(actor: Actor | None) -> dict[str, int]:
         "posts": selectors.posts(actor).filter(status=Status.ACTIVE).count(),
         "persons": selectors.persons(actor).filter(status=Status.ACTIVE).count(),
     }
+
+
+@register.simple_tag
+def can_any(actor: Actor | None, action: str, object_type: str) -> bool:
+    """`{% can_any actor "view" "audit" as may_audit %}`: the permission somewhere in the tree."""
+    if actor is None:
+        return False
+    return can_anywhere(actor, action, object_type)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
