@@ -243,6 +243,7 @@ class Column:
     options: tuple[str, ...] = ()  # drop-down values in the template
     width: int = 14
     note: str = ""
+    field: str = ""  # the service's field name, so its field errors land in this column
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ class Table:
     header_row: int
     present: set[str]
     rows: list[tuple[int, dict[str, Any]]]
+    fields: dict[str, str]  # service field name → column header
 
 
 def read_sheet(ws: Any, spec: SheetSpec, report: ImportReport, scan: int = 20) -> Table | None:
@@ -338,7 +340,8 @@ def read_sheet(ws: Any, spec: SheetSpec, report: ImportReport, scan: int = 20) -
         if all(clean_text(v) == "" for v in own.values()):
             continue  # a spacer row
         rows.append((r, {h: merged.get((r, columns[h]), v) if v is None else v for h, v in own.items()}))
-    return Table(spec.name, header_row, set(columns), rows)
+    fields = {c.field: c.header for c in spec.columns if c.field}
+    return Table(spec.name, header_row, set(columns), rows, fields)
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -347,10 +350,9 @@ def read_sheet(ws: Any, spec: SheetSpec, report: ImportReport, scan: int = 20) -
 class Row:
     """One data row. Getters return clean values and record an error (marking the row failed) on bad input."""
 
-    def __init__(self, report: ImportReport, table: Table, number: int, values: dict[str, Any],
-                 fields: Mapping[str, str]):
+    def __init__(self, report: ImportReport, table: Table, number: int, values: dict[str, Any]):
         self.report, self.sheet, self.number = report, table.sheet, number
-        self.values, self.present, self.fields = values, table.present, fields
+        self.values, self.present, self.fields = values, table.present, table.fields
         self.failed = False
 
     def has(self, header: str) -> bool:
@@ -365,8 +367,9 @@ class Row:
         if blank and required:
             self.error(header, f"“{header}”不能为空")
 
-    def text(self, header: str, *, required: bool = False, max_length: int | None = None,
-             multiline: bool = False) -> str:
+    def text(
+        self, header: str, *, required: bool = False, max_length: int | None = None, multiline: bool = False
+    ) -> str:
         value = clean_text(self.values.get(header), multiline=multiline)
         self._required(header, not value, required)
         if max_length and len(value) > max_length:
@@ -434,15 +437,16 @@ def add_service_error(row: Row, exc: ServiceError) -> None:
             row.error(row.fields.get(name, ""), message)
 
 
-def rows_of(report: ImportReport, table: Table | None, fields: Mapping[str, str]) -> Iterator[Row]:
+def rows_of(report: ImportReport, table: Table | None) -> Iterator[Row]:
     if table is None:
         return
     for number, values in table.rows:
-        yield Row(report, table, number, values, fields)
+        yield Row(report, table, number, values)
 
 
-def ordered_by_parent(items: Sequence[T], key: Callable[[T], Any], parent: Callable[[T], Any]) -> tuple[
-        list[T], list[T]]:
+def ordered_by_parent(
+    items: Sequence[T], key: Callable[[T], Any], parent: Callable[[T], Any]
+) -> tuple[list[T], list[T]]:
     """Order rows so that a row whose parent is another row comes after it. Returns (ordered, in a cycle)."""
     keys = {key(i) for i in items}
     done: set[Any] = set()
