@@ -76,10 +76,10 @@ def test_altered_content_is_detected(chain: list[AuditEntry]) -> None:
 
 def test_altered_and_rehashed_entry_breaks_the_next_link(chain: list[AuditEntry]) -> None:
     # A careful attacker recomputes the entry's own hash; the following entry still points at the old one.
-    from lianfang.audit.chain import entry_hash
+    from lianfang.audit.chain import entry_hash, timestamp_text
 
     e = chain[2]
-    new_hash = entry_hash(e.seq, e.at, e.actor_kind, e.actor_id, e.actor_name, e.action, e.object_type,
+    new_hash = entry_hash(e.seq, timestamp_text(e.at), e.actor_kind, e.actor_id, e.actor_name, e.action, e.object_type,
                           e.object_id, "改过的", e.scope_path, e.before, e.after, e.prev_hash)
     with attacker():
         sql(f"UPDATE {T} SET object_repr = %s, hash = %s WHERE seq = 3", ["改过的", new_hash])

@@ -23,9 +23,16 @@ def timestamp_text(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(
+SEPARATOR = "\x1f"  # ASCII unit separator; record() keeps it out of every field, so joining is unambiguous
+
+
+def clean_field(text: str) -> str:
+    return text.replace(SEPARATOR, "\ufffd")
+
+
+def entry_payload(
     seq: int,
-    at: datetime,
+    at: str,
     actor_kind: str,
     actor_id: str,
     actor_name: str,
@@ -38,28 +45,19 @@ def entry_hash(
     after: str,
     prev_hash: str,
 ) -> str:
-    # Each field is length-prefixed so that text moved from one field into its neighbour changes the hash.
-    parts = (
-        str(seq),
-        timestamp_text(at),
-        actor_kind,
-        actor_id,
-        actor_name,
-        action,
-        object_type,
-        object_id,
-        object_repr,
-        scope_path,
-        before,
-        after,
-        prev_hash,
+    """The exact text that is hashed. Verification builds the same text inside the database (see selectors)."""
+    return SEPARATOR.join(
+        (str(seq), at, actor_kind, actor_id, actor_name, action, object_type, object_id, object_repr, scope_path,
+         before, after, prev_hash)
     )
-    payload = "".join(f"{len(p)}:{p};" for p in parts)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-# Columns in the order entry_hash takes them, followed by the stored hash.
-HASHED_COLUMNS = (
+def entry_hash(*fields: Any) -> str:
+    return hashlib.sha256(entry_payload(*fields).encode("utf-8")).hexdigest()
+
+
+# The columns, in payload order.
+PAYLOAD_COLUMNS = (
     "seq",
     "at",
     "actor_kind",
@@ -73,7 +71,6 @@ HASHED_COLUMNS = (
     "before",
     "after",
     "prev_hash",
-    "hash",
 )
 
 
@@ -87,22 +84,22 @@ class ChainProblem:
 
 
 def first_problem(
-    rows: Iterable[tuple[Any, ...]], head_seq: int, head_hash: str
+    rows: Iterable[tuple[int, str, str, str]], head_seq: int, head_hash: str
 ) -> ChainProblem | None:
-    """Walk rows (in seq order, columns as HASHED_COLUMNS) and name the first entry that breaks the chain."""
+    """Walk rows of (seq, payload, prev_hash, hash) in seq order and name the first entry that breaks the chain."""
     expected_seq = 1
     prev = GENESIS_HASH
-    for row in rows:
-        seq = row[0]
+    sha256 = hashlib.sha256
+    for seq, payload, prev_hash, stored_hash in rows:
         if seq != expected_seq:
             if seq > expected_seq:
                 return ChainProblem(expected_seq, f"缺失记录（下一条为第 {seq} 条），可能被删除")
             return ChainProblem(seq, "序号重复或顺序被调换")
-        if row[12] != prev:
+        if prev_hash != prev:
             return ChainProblem(seq, "前序哈希不符：记录被插入、删除或调换顺序")
-        if entry_hash(*row[:13]) != row[13]:
+        if sha256(payload.encode("utf-8")).hexdigest() != stored_hash:
             return ChainProblem(seq, "内容哈希不符：记录内容被篡改")
-        prev = row[13]
+        prev = stored_hash
         expected_seq += 1
     last_seq = expected_seq - 1
     if last_seq != head_seq or prev != head_hash:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lianfang.core.actor import Actor
 
-from .chain import GENESIS_HASH, HASHED_COLUMNS, ChainProblem, first_problem
+from .chain import GENESIS_HASH, PAYLOAD_COLUMNS, ChainProblem, first_problem
 from .models import AuditEntry, AuditHead
 
 
@@ -27,25 +27,40 @@ class VerifyResult:
         return self.problem is None
 
 
+def _payload_sql(vendor: str) -> str:
+    """SQL that builds each entry's hash payload in the database, exactly as chain.entry_payload does.
+
+    A million rows cross into Python as one string each instead of thirteen values: that is what keeps
+    `audit verify` inside its time budget.
+    """
+    q = connection.ops.quote_name
+    if vendor == "sqlite":
+        at = f"replace({q('at')}, ' ', 'T') || CASE WHEN length({q('at')}) = 19 THEN '.000000' ELSE '' END || 'Z'"
+        parts = [f"CAST({q('seq')} AS TEXT)", at] + [q(c) for c in PAYLOAD_COLUMNS[2:]]
+        return " || char(31) || ".join(parts)
+    if vendor == "postgresql":
+        at = f"""to_char({q('at')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+        parts = [f"{q('seq')}::text", at] + [q(c) for c in PAYLOAD_COLUMNS[2:]]
+        return "concat_ws(chr(31), " + ", ".join(parts) + ")"
+    raise NotImplementedError(f"audit verification does not support {vendor}")
+
+
 def _rows(batch: int, progress: Callable[[int], None] | None) -> Iterator[tuple[Any, ...]]:
-    # Keyset pagination in plain SQL: fast on both databases and constant in memory.
-    table = AuditEntry._meta.db_table
-    cols = ", ".join(connection.ops.quote_name(c) for c in HASHED_COLUMNS)
-    convert_at = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
+    # Keyset pagination: constant memory, and each batch is one indexed range scan.
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {q('seq')}, {_payload_sql(connection.vendor)}, {q('prev_hash')}, {q('hash')} "  # noqa: S608
+        f"FROM {table} WHERE {q('seq')} > %s ORDER BY {q('seq')} LIMIT %s"
+    )
     last = 0
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(
-                f"SELECT {cols} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
-                [last, batch],
-            )
+            cursor.execute(sql, [last, batch])
             chunk = cursor.fetchall()
             if not chunk:
                 return
-            for row in chunk:
-                if convert_at is not None:
-                    row = (row[0], convert_at(row[1], None, connection), *row[2:])
-                yield row
+            yield from chunk
             last = chunk[-1][0]
             if progress:
                 progress(len(chunk))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lianfang.core.actor import Actor
 
-from .chain import GENESIS_HASH, canonical_json, entry_hash
+from .chain import GENESIS_HASH, canonical_json, clean_field, entry_hash, timestamp_text
 from .models import AuditEntry, AuditHead
 
 
@@ -55,9 +55,7 @@ def record(
     at = timezone.now()
     before_text = canonical_json(before)
     after_text = canonical_json(after)
-    fields = {
-        "seq": seq,
-        "at": at,
+    text_fields = {
         "actor_kind": str(actor.kind),
         "actor_id": actor.ident[:64],
         "actor_name": actor.name[:200],
@@ -68,10 +66,10 @@ def record(
         "scope_path": scope_path[:500],
         "before": before_text,
         "after": after_text,
-        "prev_hash": head.last_hash,
     }
-    digest = entry_hash(**fields)
-    entry = AuditEntry.objects.create(hash=digest, **fields)
+    text_fields = {key: clean_field(value) for key, value in text_fields.items()}
+    digest = entry_hash(seq, timestamp_text(at), *text_fields.values(), head.last_hash)
+    entry = AuditEntry.objects.create(seq=seq, at=at, prev_hash=head.last_hash, hash=digest, **text_fields)
     head.last_seq = seq
     head.last_hash = digest
     head.save(update_fields=["last_seq", "last_hash"])
