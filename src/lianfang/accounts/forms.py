@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.ui import DateInput
@@ -16,7 +17,8 @@ from .models import Role, TokenScope
 
 
 def _password_help() -> str:
-    return "；".join(str(t) for t in password_validators_help_texts())
+    items = format_html_join("", "<li>{}</li>", ((t,) for t in password_validators_help_texts()))
+    return format_html("<ul>{}</ul>", items)
 
 
 def _person_label(person: Person) -> str:
