@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("LIANFANG_DATA_DIR", tempfile.mkdtemp(prefix="lianfang-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianfang.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -68,21 +68,50 @@ def fill_chain(entries: int, batch: int = 50_000) -> None:
     seq = head.last_seq if head else 0
     prev = head.last_hash if head else GENESIS_HASH
     table = AuditEntry._meta.db_table
-    cols = ("seq", "at", "actor_kind", "actor_id", "actor_name", "action", "object_type", "object_id",
-            "object_repr", "scope_path", "before", "after", "prev_hash", "hash")
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+    cols = (
+        "seq",
+        "at",
+        "actor_kind",
+        "actor_id",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "scope_path",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    )
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
     now = timezone.now()
     at_text = timestamp_text(now)
     stored_at = connection.ops.adapt_datetimefield_value(now)  # as Django itself would store it
     before = canonical_json({"name": "旧名称", "status": "active", "duties": "负责本部门日常工作"})
-    after = canonical_json({"name": "新名称", "status": "active", "duties": "负责本部门日常工作及廉政风险防控"})
+    after = canonical_json(
+        {"name": "新名称", "status": "active", "duties": "负责本部门日常工作及廉政风险防控"}
+    )
     done = 0
     while done < entries:
         rows = []
         for _ in range(min(batch, entries - done)):
             seq += 1
-            values = (seq, stored_at, "user", "user:42", "张三", "update", "org.department", str(seq % 997),
-                      "财务处", "U1/D3/", before, after, prev)
+            values = (
+                seq,
+                stored_at,
+                "user",
+                "user:42",
+                "张三",
+                "update",
+                "org.department",
+                str(seq % 997),
+                "财务处",
+                "U1/D3/",
+                before,
+                after,
+                prev,
+            )
             prev = entry_hash(values[0], at_text, *values[2:])
             rows.append((*values, prev))
         with transaction.atomic(), connection.cursor() as cursor:
@@ -100,9 +129,11 @@ def bench_verify(entries: int) -> None:
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     assert result.ok, result.problem
-    print(f"audit verify    : {result.checked:,} entries in {elapsed:.2f} s "
-          f"({result.checked / elapsed:,.0f} entries/s; target < 10 s → {elapsed / 10:.2f} of budget), "
-          f"process peak RSS {peak / 2**20:.0f} MiB")
+    print(
+        f"audit verify    : {result.checked:,} entries in {elapsed:.2f} s "
+        f"({result.checked / elapsed:,.0f} entries/s; target < 10 s → {elapsed / 10:.2f} of budget), "
+        f"process peak RSS {peak / 2**20:.0f} MiB"
+    )
     # And it still finds a break in a chain this long.
     with transaction.atomic():
         lift_guard()

@@ -34,6 +34,8 @@ def expected() -> dict[str, dict[str, set[str]]]:
     assert tuple(header) == TYPES
     table: dict[str, dict[str, set[str]]] = {}
     for row in lines[1:]:
-        table[row[0]] = {t: set() if cell == "-" else set(cell) for t, cell in zip(header, row[1:], strict=True)}
+        table[row[0]] = {
+            t: set() if cell == "-" else set(cell) for t, cell in zip(header, row[1:], strict=True)
+        }
     assert set(table) == set(Role.values)
     return table

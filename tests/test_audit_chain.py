@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,7 +49,7 @@ def sql(statement: str, params: list[object] | None = None) -> None:
 def test_each_write_appends_one_linked_entry(chain: list[AuditEntry]) -> None:
     assert [e.seq for e in chain] == [1, 2, 3, 4, 5, 6]
     assert chain[0].prev_hash == "0" * 64
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
     entry = chain[1]
     assert entry.action == "create" and entry.object_type == "org.department"
@@ -79,8 +80,21 @@ def test_altered_and_rehashed_entry_breaks_the_next_link(chain: list[AuditEntry]
     from lianfang.audit.chain import entry_hash, timestamp_text
 
     e = chain[2]
-    new_hash = entry_hash(e.seq, timestamp_text(e.at), e.actor_kind, e.actor_id, e.actor_name, e.action, e.object_type,
-                          e.object_id, "改过的", e.scope_path, e.before, e.after, e.prev_hash)
+    new_hash = entry_hash(
+        e.seq,
+        timestamp_text(e.at),
+        e.actor_kind,
+        e.actor_id,
+        e.actor_name,
+        e.action,
+        e.object_type,
+        e.object_id,
+        "改过的",
+        e.scope_path,
+        e.before,
+        e.after,
+        e.prev_hash,
+    )
     with attacker():
         sql(f"UPDATE {T} SET object_repr = %s, hash = %s WHERE seq = 3", ["改过的", new_hash])
     result = verify_chain()
@@ -109,8 +123,8 @@ def test_inserted_entry_is_detected(chain: list[AuditEntry]) -> None:
             sql(f"UPDATE {T} SET seq = seq + 1 WHERE seq = %s", [seq])
         sql(
             f"INSERT INTO {T} (seq, at, actor_kind, actor_id, actor_name, action, object_type, object_id, "
-            "object_repr, scope_path, before, after, prev_hash, hash) VALUES (3, %s, 'user', 'user:9', '伪造', "
-            "'create', 'org.unit', '1', '伪造', '', '', '', %s, %s)",
+            "object_repr, scope_path, before, after, prev_hash, hash) "
+            "VALUES (3, %s, 'user', 'user:9', '伪造', 'create', 'org.unit', '1', '伪造', '', '', '', %s, %s)",
             [forged.at, chain[1].hash, "f" * 64],
         )
     result = verify_chain()
@@ -146,7 +160,9 @@ def test_failed_service_leaves_no_row_and_no_entry(chain: list[AuditEntry]) -> N
     assert AuditHead.objects.get().last_seq == before_entries
 
 
-def test_failure_after_the_audit_entry_rolls_both_back(chain: list[AuditEntry], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_after_the_audit_entry_rolls_both_back(
+    chain: list[AuditEntry], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The entry is written, then the service fails: the transaction takes both away.
     unit = Unit.objects.get()
     count = AuditEntry.objects.count()
@@ -181,7 +197,13 @@ def test_record_outside_a_transaction_is_refused(transactional_db: None) -> None
 def test_cli_verify_exit_codes(chain: list[AuditEntry], capsys: pytest.CaptureFixture[str]) -> None:
     call_command("audit", "verify", "--json")
     report = json.loads(capsys.readouterr().out)
-    assert report == {"ok": True, "checked": 6, "seconds": report["seconds"], "first_bad_seq": None, "problem": None}
+    assert report == {
+        "ok": True,
+        "checked": 6,
+        "seconds": report["seconds"],
+        "first_bad_seq": None,
+        "problem": None,
+    }
     with attacker():
         sql(f"UPDATE {T} SET after = %s WHERE seq = 5", ['{"name":"x"}'])
     with pytest.raises(SystemExit) as exit_info:

@@ -37,10 +37,19 @@ def wipe() -> None:
 def populated(org: TwoUnits) -> TwoUnits:
     AssignmentFactory(post=org.cashier)
     leader = PersonFactory(unit=org.college, department=org.finance)
-    svc.create_leadership(SYSTEM, unit=org.college, person=leader, kind="deputy", title="副院长",
-                          start_date=__import__("datetime").date(2024, 1, 1), departments=[org.finance, org.academic])
+    svc.create_leadership(
+        SYSTEM,
+        unit=org.college,
+        person=leader,
+        kind="deputy",
+        title="副院长",
+        start_date=__import__("datetime").date(2024, 1, 1),
+        departments=[org.finance, org.academic],
+    )
     user = user_with_role("sysadmin", org.college)
-    account_services.create_token(SYSTEM, name="财务系统", unit=org.college, scopes=["org:read"], created_by=user)
+    account_services.create_token(
+        SYSTEM, name="财务系统", unit=org.college, scopes=["org:read"], created_by=user
+    )
     # A department moved under a later one: restoring must not depend on primary-key order.
     svc.update_department(SYSTEM, org.academic, name=org.academic.name, parent=org.finance_office)
     return org
@@ -56,7 +65,10 @@ def test_round_trip_is_identical(populated: TwoUnits, tmp_path: Path) -> None:
     backup.restore_backup(path)
     assert everything() == before
     assert verify_chain().ok
-    assert sorted(LeadershipRole.objects.get().departments.values_list("name", flat=True)) == ["教务处", "财务处"]
+    assert sorted(LeadershipRole.objects.get().departments.values_list("name", flat=True)) == [
+        "教务处",
+        "财务处",
+    ]
     # The restored database keeps working: new writes continue the chain and get fresh ids.
     dept = svc.create_department(SYSTEM, unit=populated.college, name="新部门")
     assert dept.pk > max(d.pk for d in Department.objects.exclude(pk=dept.pk))
@@ -92,7 +104,9 @@ def test_corrupted_backup_is_refused_and_nothing_changes(populated: TwoUnits, tm
         call_command("restore", str(tmp_path / "junk.json.gz"), "--no-progress")
 
 
-def test_restore_rolls_back_when_the_chain_in_the_backup_is_broken(populated: TwoUnits, tmp_path: Path) -> None:
+def test_restore_rolls_back_when_the_chain_in_the_backup_is_broken(
+    populated: TwoUnits, tmp_path: Path
+) -> None:
     # A backup whose checksum was recomputed after tampering with an audit entry still fails on the chain.
     path = tmp_path / "b.json.gz"
     backup.create_backup(path)

@@ -25,7 +25,9 @@ def test_periodic_job_is_claimed_once_per_interval(db: None) -> None:
     assert PeriodicJobState.objects.get(name=job.name).last_enqueued_at == now + job.every
 
 
-def test_worker_batch_runs_the_audit_check_job(transactional_db: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_worker_batch_runs_the_audit_check_job(
+    transactional_db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The real path: the scheduler enqueues into django-tasks-db and the database worker runs it.
     call_command("worker", "--batch", "--verbosity", "0")
     assert "verify_audit_chain" in capsys.readouterr().out
@@ -41,6 +43,8 @@ def test_worker_lists_jobs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_console_help_lists_operator_commands() -> None:
-    out = subprocess.run([sys.executable, "-m", "lianfang.cli", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "lianfang.cli", "--help"], capture_output=True, text=True, check=True
+    )
     for command in ("demo", "serve", "worker", "import org", "audit verify", "backup", "restore"):
         assert command in out.stdout

@@ -38,8 +38,15 @@ class Side:
         self.person = PersonFactory(unit=unit, department=sub)
         self.assignment = svc.assign_post(SYSTEM, person=self.person, post=self.post, start_date=DAY)
         leader = PersonFactory(unit=unit, department=dept)
-        self.leadership = svc.create_leadership(SYSTEM, unit=unit, person=leader, kind="deputy", title="副院长",
-                                                start_date=DAY, departments=[dept])
+        self.leadership = svc.create_leadership(
+            SYSTEM,
+            unit=unit,
+            person=leader,
+            kind="deputy",
+            title="副院长",
+            start_date=DAY,
+            departments=[dept],
+        )
         self.liaison = svc.designate_liaison(SYSTEM, department=dept, person=self.person, start_date=DAY)
 
     # Fresh targets, so each attempt to retire or end something has its own object.
@@ -56,8 +63,9 @@ class Side:
         return svc.assign_post(SYSTEM, person=self.fresh_person(), post=self.post, start_date=DAY)
 
     def fresh_leadership(self) -> Any:
-        return svc.create_leadership(SYSTEM, unit=self.unit, person=self.fresh_person(), kind="deputy",
-                                     title="副院长", start_date=DAY)
+        return svc.create_leadership(
+            SYSTEM, unit=self.unit, person=self.fresh_person(), kind="deputy", title="副院长", start_date=DAY
+        )
 
     def fresh_liaison(self) -> Any:
         dept = self.fresh_dept()
@@ -88,36 +96,47 @@ def _service_attempts(actor: Actor, s: Side) -> dict[tuple[str, str], Callable[[
     return {
         ("unit", "V"): lambda: s.unit in sel.units(actor),
         ("unit", "C"): lambda: svc.create_unit(actor, name=f"新单位{n}", code=f"N{n}", parent=s.unit),
-        ("unit", "E"): lambda: svc.update_unit(actor, s.unit, name=s.unit.name + "改", code=s.unit.code,
-                                               kind=s.unit.kind),
+        ("unit", "E"): lambda: svc.update_unit(
+            actor, s.unit, name=s.unit.name + "改", code=s.unit.code, kind=s.unit.kind
+        ),
         ("unit", "R"): lambda: svc.retire_unit(actor, s.fresh_unit()),
         ("department", "V"): lambda: s.dept in sel.departments(actor),
-        ("department", "C"): lambda: svc.create_department(actor, unit=s.unit, parent=s.dept, name=f"新部门{n}"),
-        ("department", "E"): lambda: svc.update_department(actor, s.dept, name=s.dept.name, parent=None,
-                                                           duties="新职责"),
+        ("department", "C"): lambda: svc.create_department(
+            actor, unit=s.unit, parent=s.dept, name=f"新部门{n}"
+        ),
+        ("department", "E"): lambda: svc.update_department(
+            actor, s.dept, name=s.dept.name, parent=None, duties="新职责"
+        ),
         ("department", "R"): lambda: svc.retire_department(actor, s.fresh_dept()),
         ("post", "V"): lambda: s.post in sel.posts(actor),
         ("post", "C"): lambda: svc.create_post(actor, department=s.sub, name=f"新岗位{n}"),
         ("post", "E"): lambda: svc.update_post(actor, s.post, name=s.post.name, duties="新职责"),
         ("post", "R"): lambda: svc.retire_post(actor, PostFactory(department=s.sub)),
         ("person", "V"): lambda: s.person in sel.persons(actor),
-        ("person", "C"): lambda: svc.create_person(actor, unit=s.unit, department=s.sub, name="新人",
-                                                   staff_no=f"X{n}"),
-        ("person", "E"): lambda: svc.update_person(actor, s.person, name=s.person.name, staff_no=s.person.staff_no,
-                                                   department=s.sub, title="科员"),
+        ("person", "C"): lambda: svc.create_person(
+            actor, unit=s.unit, department=s.sub, name="新人", staff_no=f"X{n}"
+        ),
+        ("person", "E"): lambda: svc.update_person(
+            actor, s.person, name=s.person.name, staff_no=s.person.staff_no, department=s.sub, title="科员"
+        ),
         ("person", "R"): lambda: svc.retire_person(actor, s.fresh_person()),
         ("assignment", "V"): lambda: s.assignment in sel.assignments(actor),
-        ("assignment", "C"): lambda: svc.assign_post(actor, person=s.fresh_person(), post=s.post, start_date=DAY),
+        ("assignment", "C"): lambda: svc.assign_post(
+            actor, person=s.fresh_person(), post=s.post, start_date=DAY
+        ),
         ("assignment", "E"): lambda: svc.end_assignment(actor, s.fresh_assignment(), DAY),
         ("leadership", "V"): lambda: s.leadership in sel.leadership_roles(actor),
-        ("leadership", "C"): lambda: svc.create_leadership(actor, unit=s.unit, person=s.fresh_person(),
-                                                           kind="deputy", title="副院长", start_date=DAY),
-        ("leadership", "E"): lambda: svc.update_leadership(actor, s.leadership, kind="deputy", title="常务副院长",
-                                                           departments=[s.dept]),
+        ("leadership", "C"): lambda: svc.create_leadership(
+            actor, unit=s.unit, person=s.fresh_person(), kind="deputy", title="副院长", start_date=DAY
+        ),
+        ("leadership", "E"): lambda: svc.update_leadership(
+            actor, s.leadership, kind="deputy", title="常务副院长", departments=[s.dept]
+        ),
         ("leadership", "R"): lambda: svc.end_leadership(actor, s.fresh_leadership(), DAY),
         ("liaison", "V"): lambda: s.liaison in sel.liaisons(actor),
-        ("liaison", "C"): lambda: svc.designate_liaison(actor, department=s.fresh_dept(), person=s.person,
-                                                        start_date=DAY),
+        ("liaison", "C"): lambda: svc.designate_liaison(
+            actor, department=s.fresh_dept(), person=s.person, start_date=DAY
+        ),
         ("liaison", "R"): lambda: svc.end_liaison(actor, s.fresh_liaison(), DAY),
     }
 
@@ -159,54 +178,88 @@ def _api_attempts(s: Side) -> dict[tuple[str, str], Callable[[Client], Any]]:
     def get(url: str) -> Callable[[Client], Any]:
         return lambda c: c.get(url)
 
-    def lazy(method: Callable[[str, dict[str, Any]], Callable[[Client], Any]], url: Callable[[], str],
-             data: dict[str, Any]) -> Callable[[Client], Any]:
+    def lazy(
+        method: Callable[[str, dict[str, Any]], Callable[[Client], Any]],
+        url: Callable[[], str],
+        data: dict[str, Any],
+    ) -> Callable[[Client], Any]:
         return lambda c: method(url(), data)(c)
 
     api = "/api/org"
     return {
         ("unit", "V"): get(f"{api}/units/{s.unit.pk}"),
         ("unit", "C"): post(f"{api}/units", {"name": f"新单位{n}", "code": f"N{n}", "parent_id": s.unit.pk}),
-        ("unit", "E"): put(f"{api}/units/{s.unit.pk}", {"name": "改名", "code": s.unit.code, "kind": s.unit.kind}),
+        ("unit", "E"): put(
+            f"{api}/units/{s.unit.pk}", {"name": "改名", "code": s.unit.code, "kind": s.unit.kind}
+        ),
         ("unit", "R"): lazy(post, lambda: f"{api}/units/{s.fresh_unit().pk}/retire", {}),
         ("department", "V"): get(f"{api}/departments/{s.dept.pk}"),
-        ("department", "C"): post(f"{api}/departments", {"unit_id": s.unit.pk, "parent_id": s.dept.pk,
-                                                         "name": f"新部门{n}"}),
-        ("department", "E"): put(f"{api}/departments/{s.dept.pk}", {"unit_id": s.unit.pk, "name": s.dept.name,
-                                                                    "duties": "新职责"}),
+        ("department", "C"): post(
+            f"{api}/departments", {"unit_id": s.unit.pk, "parent_id": s.dept.pk, "name": f"新部门{n}"}
+        ),
+        ("department", "E"): put(
+            f"{api}/departments/{s.dept.pk}", {"unit_id": s.unit.pk, "name": s.dept.name, "duties": "新职责"}
+        ),
         ("department", "R"): lazy(post, lambda: f"{api}/departments/{s.fresh_dept().pk}/retire", {}),
         ("post", "V"): get(f"{api}/posts/{s.post.pk}"),
         ("post", "C"): post(f"{api}/posts", {"department_id": s.sub.pk, "name": f"新岗位{n}"}),
-        ("post", "E"): put(f"{api}/posts/{s.post.pk}", {"department_id": s.sub.pk, "name": s.post.name,
-                                                        "duties": "新职责"}),
+        ("post", "E"): put(
+            f"{api}/posts/{s.post.pk}", {"department_id": s.sub.pk, "name": s.post.name, "duties": "新职责"}
+        ),
         ("post", "R"): lazy(post, lambda: f"{api}/posts/{PostFactory(department=s.sub).pk}/retire", {}),
         ("person", "V"): get(f"{api}/persons/{s.person.pk}"),
-        ("person", "C"): post(f"{api}/persons", {"unit_id": s.unit.pk, "department_id": s.sub.pk, "name": "新人",
-                                                 "staff_no": f"X{n}"}),
-        ("person", "E"): put(f"{api}/persons/{s.person.pk}", {"unit_id": s.unit.pk, "department_id": s.sub.pk,
-                                                              "name": s.person.name, "staff_no": s.person.staff_no,
-                                                              "title": "科员"}),
+        ("person", "C"): post(
+            f"{api}/persons",
+            {"unit_id": s.unit.pk, "department_id": s.sub.pk, "name": "新人", "staff_no": f"X{n}"},
+        ),
+        ("person", "E"): put(
+            f"{api}/persons/{s.person.pk}",
+            {
+                "unit_id": s.unit.pk,
+                "department_id": s.sub.pk,
+                "name": s.person.name,
+                "staff_no": s.person.staff_no,
+                "title": "科员",
+            },
+        ),
         ("person", "R"): lazy(post, lambda: f"{api}/persons/{s.fresh_person().pk}/retire", {}),
         ("assignment", "V"): get(f"{api}/assignments?person_id={s.person.pk}"),
         ("assignment", "C"): lambda c: c.post(
-            f"{api}/assignments", {"person_id": s.fresh_person().pk, "post_id": s.post.pk,
-                                   "start_date": DAY.isoformat()}, content_type="application/json"),
-        ("assignment", "E"): lazy(post, lambda: f"{api}/assignments/{s.fresh_assignment().pk}/end",
-                                  {"end_date": DAY.isoformat()}),
+            f"{api}/assignments",
+            {"person_id": s.fresh_person().pk, "post_id": s.post.pk, "start_date": DAY.isoformat()},
+            content_type="application/json",
+        ),
+        ("assignment", "E"): lazy(
+            post, lambda: f"{api}/assignments/{s.fresh_assignment().pk}/end", {"end_date": DAY.isoformat()}
+        ),
         ("leadership", "V"): get(f"{api}/leadership?unit_id={s.unit.pk}"),
         ("leadership", "C"): lambda c: c.post(
-            f"{api}/leadership", {"unit_id": s.unit.pk, "person_id": s.fresh_person().pk, "kind": "deputy",
-                                  "title": "副院长", "start_date": DAY.isoformat()}, content_type="application/json"),
-        ("leadership", "E"): put(f"{api}/leadership/{s.leadership.pk}", {"kind": "deputy", "title": "常务副院长",
-                                                                         "department_ids": [s.dept.pk]}),
-        ("leadership", "R"): lazy(post, lambda: f"{api}/leadership/{s.fresh_leadership().pk}/end",
-                                  {"end_date": DAY.isoformat()}),
+            f"{api}/leadership",
+            {
+                "unit_id": s.unit.pk,
+                "person_id": s.fresh_person().pk,
+                "kind": "deputy",
+                "title": "副院长",
+                "start_date": DAY.isoformat(),
+            },
+            content_type="application/json",
+        ),
+        ("leadership", "E"): put(
+            f"{api}/leadership/{s.leadership.pk}",
+            {"kind": "deputy", "title": "常务副院长", "department_ids": [s.dept.pk]},
+        ),
+        ("leadership", "R"): lazy(
+            post, lambda: f"{api}/leadership/{s.fresh_leadership().pk}/end", {"end_date": DAY.isoformat()}
+        ),
         ("liaison", "V"): get(f"{api}/liaisons"),
         ("liaison", "C"): lambda c: c.post(
-            f"{api}/liaisons", {"department_id": s.fresh_dept().pk, "person_id": s.person.pk,
-                                "start_date": DAY.isoformat()}, content_type="application/json"),
-        ("liaison", "R"): lazy(post, lambda: f"{api}/liaisons/{s.fresh_liaison().pk}/end",
-                               {"end_date": DAY.isoformat()}),
+            f"{api}/liaisons",
+            {"department_id": s.fresh_dept().pk, "person_id": s.person.pk, "start_date": DAY.isoformat()},
+            content_type="application/json",
+        ),
+        ("liaison", "R"): lazy(
+            post, lambda: f"{api}/liaisons/{s.fresh_liaison().pk}/end", {"end_date": DAY.isoformat()}
+        ),
     }
 
 
@@ -241,7 +294,9 @@ def test_matrix_through_api(role: str, sides: dict[str, Side]) -> None:
 
 def test_every_listed_action_is_attempted(sides: dict[str, Side]) -> None:
     """Each letter the table can grant has an attempt behind it, in both layers."""
-    possible = {(typ, letter) for row in expected().values() for typ, letters in row.items() for letter in letters}
+    possible = {
+        (typ, letter) for row in expected().values() for typ, letters in row.items() for letter in letters
+    }
     actor = actor_for_user(_grant(Role.SYSADMIN, sides["in"]))
     assert possible <= set(_service_attempts(actor, sides["in"]))
     assert possible <= set(_api_attempts(sides["in"]))

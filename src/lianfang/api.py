@@ -35,13 +35,15 @@ api = NinjaAPI(
     title="廉防 Lianfang API",
     version=__version__,
     description="廉政风险防控平台接口。系统调用请使用 `Authorization: Bearer <令牌>`；浏览器内使用登录会话。"
-    "错误响应统一为 `{\"detail\": 说明, \"errors\": {字段: [说明…]}}`。",
+    '错误响应统一为 `{"detail": 说明, "errors": {字段: [说明…]}}`。',
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
 
 
-def _error(request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
 
 

@@ -34,28 +34,37 @@ def test_read_token_sees_only_its_unit_subtree(org: TwoUnits) -> None:
     assert names == {"财务处", "核算科", "教务处"}
     assert client.get(f"/api/org/departments/{org.other_dept.pk}").status_code == 404
     me = client.get("/api/me").json()
-    assert me["kind"] == "token" and me["token_scopes"] == ["org:read"] and me["token_path"] == org.college.path
+    assert (
+        me["kind"] == "token" and me["token_scopes"] == ["org:read"] and me["token_path"] == org.college.path
+    )
 
 
 def test_read_token_cannot_write(org: TwoUnits) -> None:
     client = token_client(org, ["org:read"])
-    response = client.post("/api/org/departments", {"unit_id": org.college.pk, "name": "新部门"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/org/departments", {"unit_id": org.college.pk, "name": "新部门"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert "权限" in response.json()["detail"]
 
 
 def test_write_token_creates_with_an_audit_entry_naming_the_token(org: TwoUnits) -> None:
     client = token_client(org, ["org:read", "org:write"])
-    response = client.post("/api/org/posts", {"department_id": org.finance.pk, "name": "会计", "level": "general",
-                                              "flags": ["manages_money"]}, content_type="application/json")
+    response = client.post(
+        "/api/org/posts",
+        {"department_id": org.finance.pk, "name": "会计", "level": "general", "flags": ["manages_money"]},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["manages_money"] is True
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry is not None and entry.actor_kind == "token" and "业务系统" in entry.actor_name
     # Outside its unit the same token is refused.
-    outside = client.post("/api/org/posts", {"department_id": org.other_dept.pk, "name": "会计"},
-                          content_type="application/json")
+    outside = client.post(
+        "/api/org/posts",
+        {"department_id": org.other_dept.pk, "name": "会计"},
+        content_type="application/json",
+    )
     assert outside.status_code == 400 and "权限范围" in outside.json()["detail"]
 
 
@@ -75,16 +84,18 @@ def test_revoked_and_expired_tokens_are_refused(org: TwoUnits) -> None:
 
 def test_validation_errors_are_chinese_and_per_field(org: TwoUnits) -> None:
     client = token_client(org, ["org:read", "org:write"])
-    response = client.post("/api/org/posts", {"department_id": "abc", "level": "boss"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/org/posts", {"department_id": "abc", "level": "boss"}, content_type="application/json"
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["detail"] == "请求数据格式有误"
     assert body["errors"]["name"] == ["必填项缺失"]
     assert body["errors"]["department_id"] == ["应为整数"]
     assert "level" in body["errors"]
-    dup = client.post("/api/org/departments", {"unit_id": org.college.pk, "name": "财务处"},
-                      content_type="application/json")
+    dup = client.post(
+        "/api/org/departments", {"unit_id": org.college.pk, "name": "财务处"}, content_type="application/json"
+    )
     assert dup.status_code == 400
     assert dup.json()["errors"]["name"] == ["本单位已有名为“财务处”的部门"]
     assert Department.objects.filter(name="财务处").count() == 1
@@ -94,8 +105,9 @@ def test_session_writes_need_csrf(org: TwoUnits) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user_with_role("sysadmin", org.college))
     assert client.get("/api/org/units").status_code == 200
-    response = client.post("/api/org/departments", {"unit_id": org.college.pk, "name": "新部门"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/org/departments", {"unit_id": org.college.pk, "name": "新部门"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert not Department.objects.filter(name="新部门").exists()
 

@@ -19,14 +19,22 @@ ARTIFACTS = Path(os.environ.get("LIANFANG_TEST_ARTIFACTS", "test-artifacts"))
 
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls happen before it starts.
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls happen before it starts.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium (scripts/test.sh does it)"
+    assert Path(CHROMIUM).exists(), (
+        "Debian's chromium is needed: apt-get install chromium (scripts/test.sh does it)"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

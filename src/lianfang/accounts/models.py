@@ -25,7 +25,12 @@ class User(AbstractUser):
     """A login. Linked to the person it belongs to, when it belongs to one."""
 
     person = models.OneToOneField(
-        "org.Person", verbose_name="对应人员", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+        "org.Person",
+        verbose_name="对应人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
     )
     display_name = models.CharField("显示名称", max_length=100, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
@@ -56,7 +61,8 @@ class RoleGrant(models.Model):
         verbose_name_plural = "角色授权"
         constraints = [
             models.CheckConstraint(
-                condition=Q(unit__isnull=False, department__isnull=True) | Q(unit__isnull=True, department__isnull=False),
+                condition=Q(unit__isnull=False, department__isnull=True)
+                | Q(unit__isnull=True, department__isnull=False),
                 name="grant_exactly_one_node",
             ),
         ]
@@ -82,7 +88,9 @@ class ApiToken(models.Model):
     """
 
     name = models.CharField("名称", max_length=100)
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="api_tokens")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="api_tokens"
+    )
     scopes = models.JSONField("权限范围", default=list)
     key_prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

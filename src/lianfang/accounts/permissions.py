@@ -52,7 +52,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     # 三员分立: the system administrator runs the organisation and accounts but never sees the audit log;
     # the security administrator grants roles and tokens; the audit administrator only reads the log.
     Role.SYSADMIN: {**{t: ALL for t in ORG_TYPES}, ObjectType.ACCOUNT: ALL},
-    Role.SECADMIN: {**{t: READ for t in ORG_TYPES}, ObjectType.ACCOUNT: frozenset({V, E}), ObjectType.GRANT: ALL},
+    Role.SECADMIN: {
+        **{t: READ for t in ORG_TYPES},
+        ObjectType.ACCOUNT: frozenset({V, E}),
+        ObjectType.GRANT: ALL,
+    },
     Role.AUDITADMIN: {ObjectType.AUDIT: READ},
     Role.SUPERVISOR: {
         ObjectType.UNIT: frozenset({V, E}),

@@ -12,7 +12,7 @@ from lianfang.core.actor import Actor, ActorKind
 
 from .models import ApiToken, RoleGrant, User
 
-TOKEN_PREFIX = "lf_"
+TOKEN_PREFIX = "lf_"  # noqa: S105 - a public prefix, not a secret
 
 
 def active_grants(user: User) -> QuerySet[RoleGrant]:

@@ -44,7 +44,12 @@ def check_password(password: str, user: User | None = None) -> None:
 
 @transaction.atomic
 def create_user(
-    actor: Actor, *, username: str, password: str, display_name: str = "", person: Person | None = None,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    person: Person | None = None,
     scope_unit: Unit | None = None,
 ) -> User:
     """Create a login. It is placed under its person's node, or under `scope_unit` when it has no person."""
@@ -53,17 +58,28 @@ def create_user(
     username = username.strip()
     check = Checker()
     check.require(bool(username), "username", "用户名不能为空")
-    check.require(not User.objects.filter(username=username).exists(), "username", f"用户名“{username}”已存在")
-    check.require(person is None or not User.objects.filter(person=person).exists(), "person", "该人员已有账号")
+    check.require(
+        not User.objects.filter(username=username).exists(), "username", f"用户名“{username}”已存在"
+    )
+    check.require(
+        person is None or not User.objects.filter(person=person).exists(), "person", "该人员已有账号"
+    )
     check.done()
-    user = User(username=username, display_name=display_name.strip() or (person.name if person else ""),
-                person=person)
+    user = User(
+        username=username, display_name=display_name.strip() or (person.name if person else ""), person=person
+    )
     check_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
-    record_change(actor, AuditAction.CREATE, user, scope_path=path, before=None,
-                  after=snapshot(user, exclude=USER_AUDIT_EXCLUDE))
+    record_change(
+        actor,
+        AuditAction.CREATE,
+        user,
+        scope_path=path,
+        before=None,
+        after=snapshot(user, exclude=USER_AUDIT_EXCLUDE),
+    )
     return user
 
 
@@ -75,8 +91,16 @@ def set_password(actor: Actor, user: User, password: str) -> None:
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
-    record(actor, AuditAction.UPDATE, object_type="accounts.user", object_id=str(user.pk), object_repr=str(user),
-           scope_path=_user_path(user), before=None, after={"password": "已修改"})
+    record(
+        actor,
+        AuditAction.UPDATE,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        object_repr=str(user),
+        scope_path=_user_path(user),
+        before=None,
+        after={"password": "已修改"},
+    )
 
 
 @transaction.atomic
@@ -86,8 +110,14 @@ def set_user_active(actor: Actor, user: User, active: bool) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     action = AuditAction.UPDATE if active else AuditAction.RETIRE
-    record_change(actor, action, user, scope_path=_user_path(user), before=before,
-                  after=snapshot(user, exclude=USER_AUDIT_EXCLUDE))
+    record_change(
+        actor,
+        action,
+        user,
+        scope_path=_user_path(user),
+        before=before,
+        after=snapshot(user, exclude=USER_AUDIT_EXCLUDE),
+    )
     return user
 
 
@@ -110,12 +140,14 @@ def grant_role(
     _require(actor, Action.CREATE, ObjectType.GRANT, path)
     if actor.user_id == user.pk:
         raise PermissionDeniedError("不能给自己授权")
-    existing = RoleGrant.objects.filter(user=user, role=role, unit=unit, department=department,
-                                        revoked_at__isnull=True)
+    existing = RoleGrant.objects.filter(
+        user=user, role=role, unit=unit, department=department, revoked_at__isnull=True
+    )
     if existing.exists():
         raise ServiceError("该账号已有此授权")
-    grant = RoleGrant.objects.create(user=user, role=role, unit=unit, department=department,
-                                     granted_at=timezone.now())
+    grant = RoleGrant.objects.create(
+        user=user, role=role, unit=unit, department=department, granted_at=timezone.now()
+    )
     record_change(actor, AuditAction.GRANT, grant, scope_path=path, before=None, after=snapshot(grant))
     return grant
 
@@ -128,14 +160,20 @@ def revoke_role(actor: Actor, grant: RoleGrant) -> RoleGrant:
     before = snapshot(grant)
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
-    record_change(actor, AuditAction.REVOKE, grant, scope_path=grant.scope_path, before=before,
-                  after=snapshot(grant))
+    record_change(
+        actor, AuditAction.REVOKE, grant, scope_path=grant.scope_path, before=before, after=snapshot(grant)
+    )
     return grant
 
 
 @transaction.atomic
 def create_token(
-    actor: Actor, *, name: str, unit: Unit, scopes: Iterable[str], expires_at: datetime | None = None,
+    actor: Actor,
+    *,
+    name: str,
+    unit: Unit,
+    scopes: Iterable[str],
+    expires_at: datetime | None = None,
     created_by: User | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a token; returns it with its secret, which is never stored and cannot be shown again."""
@@ -149,11 +187,23 @@ def create_token(
     check.done()
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        name=name.strip(), unit=unit, scopes=scopes, key_prefix=key[:10], key_hash=hash_token_key(key),
-        created_by=created_by, created_at=timezone.now(), expires_at=expires_at,
+        name=name.strip(),
+        unit=unit,
+        scopes=scopes,
+        key_prefix=key[:10],
+        key_hash=hash_token_key(key),
+        created_by=created_by,
+        created_at=timezone.now(),
+        expires_at=expires_at,
     )
-    record_change(actor, AuditAction.CREATE, token, scope_path=unit.path, before=None,
-                  after=snapshot(token, exclude=("key_hash",)))
+    record_change(
+        actor,
+        AuditAction.CREATE,
+        token,
+        scope_path=unit.path,
+        before=None,
+        after=snapshot(token, exclude=("key_hash",)),
+    )
     return token, key
 
 
@@ -165,8 +215,14 @@ def revoke_token(actor: Actor, token: ApiToken) -> ApiToken:
     before = snapshot(token, exclude=("key_hash",))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record_change(actor, AuditAction.REVOKE, token, scope_path=token.unit.path, before=before,
-                  after=snapshot(token, exclude=("key_hash",)))
+    record_change(
+        actor,
+        AuditAction.REVOKE,
+        token,
+        scope_path=token.unit.path,
+        before=before,
+        after=snapshot(token, exclude=("key_hash",)),
+    )
     return token
 
 

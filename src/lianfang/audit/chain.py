@@ -45,10 +45,23 @@ def entry_payload(
     after: str,
     prev_hash: str,
 ) -> str:
-    """The exact text that is hashed. Verification builds the same text inside the database (see selectors)."""
+    """The exact text that is hashed. Verification builds the same text in the database (selectors)."""
     return SEPARATOR.join(
-        (str(seq), at, actor_kind, actor_id, actor_name, action, object_type, object_id, object_repr, scope_path,
-         before, after, prev_hash)
+        (
+            str(seq),
+            at,
+            actor_kind,
+            actor_id,
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            scope_path,
+            before,
+            after,
+            prev_hash,
+        )
     )
 
 
@@ -86,7 +99,7 @@ class ChainProblem:
 def first_problem(
     rows: Iterable[tuple[int, str, str, str]], head_seq: int, head_hash: str
 ) -> ChainProblem | None:
-    """Walk rows of (seq, payload, prev_hash, hash) in seq order and name the first entry that breaks the chain."""
+    """Walk (seq, payload, prev_hash, hash) rows in seq order; name the first entry that breaks the chain."""
     expected_seq = 1
     prev = GENESIS_HASH
     sha256 = hashlib.sha256

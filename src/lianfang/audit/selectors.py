@@ -35,11 +35,13 @@ def _payload_sql(vendor: str) -> str:
     """
     q = connection.ops.quote_name
     if vendor == "sqlite":
-        at = f"replace({q('at')}, ' ', 'T') || CASE WHEN length({q('at')}) = 19 THEN '.000000' ELSE '' END || 'Z'"
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, leaving out a zero fraction.
+        fraction = f"CASE WHEN length({q('at')}) = 19 THEN '.000000' ELSE '' END"
+        at = f"replace({q('at')}, ' ', 'T') || {fraction} || 'Z'"
         parts = [f"CAST({q('seq')} AS TEXT)", at] + [q(c) for c in PAYLOAD_COLUMNS[2:]]
         return " || char(31) || ".join(parts)
     if vendor == "postgresql":
-        at = f"""to_char({q('at')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+        at = f"""to_char({q("at")} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
         parts = [f"{q('seq')}::text", at] + [q(c) for c in PAYLOAD_COLUMNS[2:]]
         return "concat_ws(chr(31), " + ", ".join(parts) + ")"
     raise NotImplementedError(f"audit verification does not support {vendor}")

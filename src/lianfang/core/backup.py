@@ -146,7 +146,9 @@ def database_is_empty() -> bool:
     return not any(m._default_manager.exists() for m in backed_up_models())
 
 
-def restore_backup(path: Path, *, replace: bool = False, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def restore_backup(
+    path: Path, *, replace: bool = False, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
     manifest, data = read_backup(Path(path))
     if not replace and not database_is_empty():
         raise ServiceError("目标数据库不是空的。若要用备份覆盖现有全部数据，请加 --replace")
@@ -163,7 +165,9 @@ def restore_backup(path: Path, *, replace: bool = False, progress: Callable[[int
         restore_guard()
         _reset_sequences(models_in_order)
         counts = {m._meta.label_lower: m._default_manager.count() for m in models_in_order}
-        expected = {m._meta.label_lower: manifest["counts"].get(m._meta.label_lower, 0) for m in models_in_order}
+        expected = {
+            m._meta.label_lower: manifest["counts"].get(m._meta.label_lower, 0) for m in models_in_order
+        }
         if counts != expected:
             raise ServiceError("恢复后的记录数与备份清单不符，已回滚")
         result = verify_chain()

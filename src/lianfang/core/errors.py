@@ -6,7 +6,9 @@ from __future__ import annotations
 class ServiceError(Exception):
     """A request that the business rules refuse. `field_errors` maps a field name to its messages."""
 
-    def __init__(self, message: str = "", *, field: str | None = None, field_errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self, message: str = "", *, field: str | None = None, field_errors: dict[str, list[str]] | None = None
+    ):
         self.field_errors: dict[str, list[str]] = dict(field_errors or {})
         if field and message:
             self.field_errors.setdefault(field, []).append(message)

@@ -35,8 +35,12 @@ class PeriodicJob:
 
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob("verify_audit_chain", timedelta(days=1), "lianfang.core.tasks.verify_audit_chain",
-                "每日校验审计日志哈希链"),
+    PeriodicJob(
+        "verify_audit_chain",
+        timedelta(days=1),
+        "lianfang.core.tasks.verify_audit_chain",
+        "每日校验审计日志哈希链",
+    ),
 )
 
 
@@ -61,8 +65,9 @@ def enqueue_due_jobs(now: datetime | None = None, jobs: tuple[PeriodicJob, ...] 
     return enqueued
 
 
-def run_scheduler(stop: threading.Event, interval: float = 30.0,
-                  on_enqueue: Callable[[list[str]], None] | None = None) -> None:
+def run_scheduler(
+    stop: threading.Event, interval: float = 30.0, on_enqueue: Callable[[list[str]], None] | None = None
+) -> None:
     while not stop.is_set():
         try:
             close_old_connections()

@@ -24,7 +24,9 @@ class NavItem:
 
 def navigation(actor: Actor) -> list[NavItem]:
     items: list[NavItem] = []
-    if any(can_anywhere(actor, Action.VIEW, t) for t in (ObjectType.UNIT, ObjectType.DEPARTMENT, ObjectType.POST)):
+    if any(
+        can_anywhere(actor, Action.VIEW, t) for t in (ObjectType.UNIT, ObjectType.DEPARTMENT, ObjectType.POST)
+    ):
         items.append(NavItem("org", str(_("组织机构")), reverse("org:tree")))
     for key, label in (
         ("powers", _("职权目录")),
@@ -38,7 +40,9 @@ def navigation(actor: Actor) -> list[NavItem]:
     ):
         items.append(NavItem(key, str(label), None))
     system_url = None
-    if can_anywhere(actor, Action.VIEW, ObjectType.ACCOUNT) or can_anywhere(actor, Action.VIEW, ObjectType.GRANT):
+    if can_anywhere(actor, Action.VIEW, ObjectType.ACCOUNT) or can_anywhere(
+        actor, Action.VIEW, ObjectType.GRANT
+    ):
         system_url = reverse("accounts:user_list")
     elif can_anywhere(actor, Action.VIEW, ObjectType.AUDIT):
         system_url = reverse("audit:list")

@@ -15,14 +15,20 @@ class Advance(Protocol):
 
 
 @contextmanager
-def progress_bar(label: str, total: int | None, stream: Any = None, enabled: bool = True) -> Iterator[Advance]:
+def progress_bar(
+    label: str, total: int | None, stream: Any = None, enabled: bool = True
+) -> Iterator[Advance]:
     console = Console(file=stream, stderr=stream is None)
     if not enabled:
         yield lambda amount: None
         return
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as progress:
         task_id = progress.add_task(label, total=total)
         yield lambda amount: progress.advance(task_id, amount)

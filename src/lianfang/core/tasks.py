@@ -17,6 +17,11 @@ def verify_audit_chain() -> dict[str, object]:
     result = verify_chain()
     outcome = {"ok": result.ok, "checked": result.checked, "problem": str(result.problem or "")}
     with transaction.atomic():
-        record(system_actor("定时作业"), AuditAction.SYSTEM, object_type="audit.chain", object_repr="审计链校验",
-               after=outcome)
+        record(
+            system_actor("定时作业"),
+            AuditAction.SYSTEM,
+            object_type="audit.chain",
+            object_repr="审计链校验",
+            after=outcome,
+        )
     return outcome

@@ -153,7 +153,9 @@ def update_department(request: HttpRequest, dept_id: int, payload: DepartmentIn)
     actor = request_actor(request)
     dept = sel.get_or_404(sel.departments(actor, Action.EDIT), pk=dept_id)
     parent = _ref(sel.departments(actor), payload.parent_id, "上级部门")
-    return services.update_department(actor, dept, parent=parent, **payload.dict(exclude={"unit_id", "parent_id"}))
+    return services.update_department(
+        actor, dept, parent=parent, **payload.dict(exclude={"unit_id", "parent_id"})
+    )
 
 
 @router.post("/departments/{dept_id}/retire", response=DepartmentOut, summary="停用部门")
@@ -190,7 +192,9 @@ class PostIn(Schema):
     level: PostLevel = PostLevel.GENERAL
     code: str = ""
     headcount: int = Field(1, ge=1)
-    flags: list[str] = Field(default_factory=list, description="重点岗位标记：" + "、".join(services.POST_FLAGS))
+    flags: list[str] = Field(
+        default_factory=list, description="重点岗位标记：" + "、".join(services.POST_FLAGS)
+    )
 
 
 @router.get("/posts", response=list[PostOut], summary="岗位列表")
@@ -253,8 +257,9 @@ class PersonIn(Schema):
 
 @router.get("/persons", response=list[PersonOut], summary="人员列表")
 @paginate
-def list_persons(request: HttpRequest, department_id: int | None = None, include_retired: bool = False,
-                 q: str = "") -> Any:
+def list_persons(
+    request: HttpRequest, department_id: int | None = None, include_retired: bool = False, q: str = ""
+) -> Any:
     qs = _status_filter(sel.persons(request_actor(request)), include_retired)
     if department_id:
         qs = qs.filter(department_id=department_id)
@@ -282,8 +287,9 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonIn) -> Mo
     actor = request_actor(request)
     person = sel.get_or_404(sel.persons(actor, Action.EDIT), pk=person_id)
     dept = _ref(sel.departments(actor), payload.department_id, "所在部门")
-    return services.update_person(actor, person, department=dept,
-                                  **payload.dict(exclude={"unit_id", "department_id"}))
+    return services.update_person(
+        actor, person, department=dept, **payload.dict(exclude={"unit_id", "department_id"})
+    )
 
 
 @router.post("/persons/{person_id}/retire", response=PersonOut, summary="停用人员（离职）")
@@ -315,8 +321,9 @@ class AssignmentIn(Schema):
 
 @router.get("/assignments", response=list[AssignmentOut], summary="任职记录")
 @paginate
-def list_assignments(request: HttpRequest, post_id: int | None = None, person_id: int | None = None,
-                     current: bool = False) -> Any:
+def list_assignments(
+    request: HttpRequest, post_id: int | None = None, person_id: int | None = None, current: bool = False
+) -> Any:
     qs = sel.assignments(request_actor(request))
     if post_id:
         qs = qs.filter(post_id=post_id)
@@ -330,8 +337,14 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     actor = request_actor(request)
     person = _ref(sel.persons(actor), payload.person_id, "人员")
     post = _ref(sel.posts(actor), payload.post_id, "岗位")
-    assignment = services.assign_post(actor, person=person, post=post, start_date=payload.start_date,
-                                      end_date=payload.end_date, note=payload.note)
+    assignment = services.assign_post(
+        actor,
+        person=person,
+        post=post,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        note=payload.note,
+    )
     return HttpStatus(201, assignment)
 
 
@@ -394,7 +407,12 @@ def create_leadership(request: HttpRequest, payload: LeadershipIn) -> Any:
     unit = _ref(sel.units(actor), payload.unit_id, "单位")
     person = _ref(sel.persons(actor), payload.person_id, "人员")
     role = services.create_leadership(
-        actor, unit=unit, person=person, kind=payload.kind, title=payload.title, start_date=payload.start_date,
+        actor,
+        unit=unit,
+        person=person,
+        kind=payload.kind,
+        title=payload.title,
+        start_date=payload.start_date,
         departments=_departments(actor, payload.department_ids),
     )
     return HttpStatus(201, role)
@@ -404,8 +422,13 @@ def create_leadership(request: HttpRequest, payload: LeadershipIn) -> Any:
 def update_leadership(request: HttpRequest, role_id: int, payload: LeadershipUpdateIn) -> Model:
     actor = request_actor(request)
     role = sel.get_or_404(sel.leadership_roles(actor, Action.EDIT), pk=role_id)
-    return services.update_leadership(actor, role, kind=payload.kind, title=payload.title,
-                                      departments=_departments(actor, payload.department_ids))
+    return services.update_leadership(
+        actor,
+        role,
+        kind=payload.kind,
+        title=payload.title,
+        departments=_departments(actor, payload.department_ids),
+    )
 
 
 @router.post("/leadership/{role_id}/end", response=LeadershipOut, summary="结束领导职务")

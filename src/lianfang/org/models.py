@@ -50,7 +50,12 @@ class Unit(models.Model):
     code = models.CharField("单位代码", max_length=40, unique=True)
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices, default=UnitKind.INSTITUTION)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=500, unique=True, editable=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -62,7 +67,8 @@ class Unit(models.Model):
         verbose_name_plural = "单位"
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="active", retired_on__isnull=True) | Q(status="retired", retired_on__isnull=False),
+                condition=Q(status="active", retired_on__isnull=True)
+                | Q(status="retired", retired_on__isnull=False),
                 name="unit_retired_has_date",
             ),
         ]
@@ -72,9 +78,16 @@ class Unit(models.Model):
 
 
 class Department(models.Model):
-    unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="departments")
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="departments"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     name = models.CharField("部门名称", max_length=200)
     code = models.CharField("部门代码", max_length=40, blank=True)
@@ -96,7 +109,8 @@ class Department(models.Model):
                 fields=["unit", "name"], condition=Q(status="active"), name="department_unique_active_name"
             ),
             models.CheckConstraint(
-                condition=Q(status="active", retired_on__isnull=True) | Q(status="retired", retired_on__isnull=False),
+                condition=Q(status="active", retired_on__isnull=True)
+                | Q(status="retired", retired_on__isnull=False),
                 name="department_retired_has_date",
             ),
         ]
@@ -106,7 +120,9 @@ class Department(models.Model):
 
 
 class Post(models.Model):
-    department = models.ForeignKey(Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="posts")
+    department = models.ForeignKey(
+        Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="posts"
+    )
     name = models.CharField("岗位名称", max_length=200)
     code = models.CharField("岗位代码", max_length=40, blank=True)
     duties = models.TextField("岗位职责", blank=True)
@@ -130,7 +146,8 @@ class Post(models.Model):
             ),
             models.CheckConstraint(condition=Q(headcount__gte=1), name="post_headcount_positive"),
             models.CheckConstraint(
-                condition=Q(status="active", retired_on__isnull=True) | Q(status="retired", retired_on__isnull=False),
+                condition=Q(status="active", retired_on__isnull=True)
+                | Q(status="retired", retired_on__isnull=False),
                 name="post_retired_has_date",
             ),
         ]
@@ -154,7 +171,12 @@ class Post(models.Model):
 class Person(models.Model):
     unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="persons")
     department = models.ForeignKey(
-        Department, verbose_name="所在部门", null=True, blank=True, on_delete=models.PROTECT, related_name="persons"
+        Department,
+        verbose_name="所在部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="persons",
     )
     name = models.CharField("姓名", max_length=100)
     staff_no = models.CharField("工号", max_length=40)
@@ -170,7 +192,8 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "staff_no"], name="person_unique_staff_no"),
             models.CheckConstraint(
-                condition=Q(status="active", retired_on__isnull=True) | Q(status="retired", retired_on__isnull=False),
+                condition=Q(status="active", retired_on__isnull=True)
+                | Q(status="retired", retired_on__isnull=False),
                 name="person_retired_has_date",
             ),
         ]
@@ -180,9 +203,11 @@ class Person(models.Model):
 
 
 class PostAssignment(models.Model):
-    """A person holding a post from start to end (open end: still holds it). Kept forever as tenure history."""
+    """A person holding a post from start to end (open end: still holds it). Kept as tenure history."""
 
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments")
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments"
+    )
     post = models.ForeignKey(Post, verbose_name="岗位", on_delete=models.PROTECT, related_name="assignments")
     start_date = models.DateField("任职开始")
     end_date = models.DateField("任职结束", null=True, blank=True)
@@ -194,10 +219,13 @@ class PostAssignment(models.Model):
         verbose_name_plural = "任职"
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="assignment_dates_ordered"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="assignment_dates_ordered",
             ),
             models.UniqueConstraint(
-                fields=["person", "post"], condition=Q(end_date__isnull=True), name="assignment_one_open_per_post"
+                fields=["person", "post"],
+                condition=Q(end_date__isnull=True),
+                name="assignment_one_open_per_post",
             ),
         ]
 
@@ -209,7 +237,9 @@ class LeadershipRole(models.Model):
     """A member of a unit's leadership (领导班子) or the head of its supervising office."""
 
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="leadership")
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="leadership_roles")
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="leadership_roles"
+    )
     kind = models.CharField("类别", max_length=20, choices=LeadershipKind.choices)
     title = models.CharField("职务", max_length=100)
     departments = models.ManyToManyField(
@@ -224,7 +254,8 @@ class LeadershipRole(models.Model):
         verbose_name_plural = "领导职务"
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="leadership_dates_ordered"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="leadership_dates_ordered",
             ),
             models.UniqueConstraint(
                 fields=["unit"], condition=Q(kind="head", end_date__isnull=True), name="leadership_one_head"
@@ -238,8 +269,12 @@ class LeadershipRole(models.Model):
 class Liaison(models.Model):
     """The department's liaison (联络员) for the prevention programme: one open designation at a time."""
 
-    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="liaisons")
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="liaison_roles")
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="liaisons"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="liaison_roles"
+    )
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
 
@@ -249,10 +284,13 @@ class Liaison(models.Model):
         verbose_name_plural = "联络员"
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="liaison_dates_ordered"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="liaison_dates_ordered",
             ),
             models.UniqueConstraint(
-                fields=["department"], condition=Q(end_date__isnull=True), name="liaison_one_open_per_department"
+                fields=["department"],
+                condition=Q(end_date__isnull=True),
+                name="liaison_one_open_per_department",
             ),
         ]
 

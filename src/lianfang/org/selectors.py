@@ -22,7 +22,9 @@ def departments(actor: Actor, action: str = Action.VIEW) -> QuerySet[Department]
 
 
 def posts(actor: Actor, action: str = Action.VIEW) -> QuerySet[Post]:
-    return scope(actor, action, ObjectType.POST, Post.objects.select_related("department", "department__unit"))
+    return scope(
+        actor, action, ObjectType.POST, Post.objects.select_related("department", "department__unit")
+    )
 
 
 def persons(actor: Actor, action: str = Action.VIEW) -> QuerySet[Person]:
@@ -31,14 +33,18 @@ def persons(actor: Actor, action: str = Action.VIEW) -> QuerySet[Person]:
 
 def assignments(actor: Actor, action: str = Action.VIEW) -> QuerySet[PostAssignment]:
     return scope(
-        actor, action, ObjectType.ASSIGNMENT,
+        actor,
+        action,
+        ObjectType.ASSIGNMENT,
         PostAssignment.objects.select_related("person", "post", "post__department"),
     )
 
 
 def leadership_roles(actor: Actor, action: str = Action.VIEW) -> QuerySet[LeadershipRole]:
     return scope(
-        actor, action, ObjectType.LEADERSHIP,
+        actor,
+        action,
+        ObjectType.LEADERSHIP,
         LeadershipRole.objects.select_related("unit", "person").prefetch_related("departments"),
         lookups=("unit__path",),
     )
@@ -46,7 +52,10 @@ def leadership_roles(actor: Actor, action: str = Action.VIEW) -> QuerySet[Leader
 
 def liaisons(actor: Actor, action: str = Action.VIEW) -> QuerySet[Liaison]:
     return scope(
-        actor, action, ObjectType.LEADERSHIP, Liaison.objects.select_related("department", "person"),
+        actor,
+        action,
+        ObjectType.LEADERSHIP,
+        Liaison.objects.select_related("department", "person"),
         lookups=("department__path",),
     )
 
@@ -76,8 +85,9 @@ def root_departments(actor: Actor) -> list[Department]:
     return [d for d in depts if not any(d.path != p and d.path.startswith(p) for p in paths)]
 
 
-def department_children(actor: Actor, unit: Unit, parent: Department | None, include_retired: bool = False
-                        ) -> QuerySet[Department]:
+def department_children(
+    actor: Actor, unit: Unit, parent: Department | None, include_retired: bool = False
+) -> QuerySet[Department]:
     qs = departments(actor).filter(unit=unit, parent=parent)
     if not include_retired:
         qs = qs.filter(status=Status.ACTIVE)

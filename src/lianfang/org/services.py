@@ -35,7 +35,9 @@ from .models import (
 
 def _require_permission(actor: Actor, action: str, object_type: str, path: str) -> None:
     if not can(actor, action, object_type, path):
-        raise PermissionDeniedError(f"您没有在此范围内{Action(action).label}{ObjectType(object_type).label}的权限")
+        raise PermissionDeniedError(
+            f"您没有在此范围内{Action(action).label}{ObjectType(object_type).label}的权限"
+        )
 
 
 def _clean(text: str | None) -> str:
@@ -85,7 +87,12 @@ def _check_unit_fields(name: str, code: str, kind: str, exclude_pk: int | None =
 
 @transaction.atomic
 def create_unit(
-    actor: Actor, *, name: str, code: str, kind: str = UnitKind.INSTITUTION, parent: Unit | None = None,
+    actor: Actor,
+    *,
+    name: str,
+    code: str,
+    kind: str = UnitKind.INSTITUTION,
+    parent: Unit | None = None,
     short_name: str = "",
 ) -> Unit:
     name, code, short_name = _clean(name), _clean(code), _clean(short_name)
@@ -144,7 +151,8 @@ def _check_department(
         check.require(parent.status == Status.ACTIVE, "parent", "上级部门已停用")
         if exclude_pk is not None:
             check.require(
-                parent.pk != exclude_pk and not parent.path.startswith(Department.objects.get(pk=exclude_pk).path),
+                parent.pk != exclude_pk
+                and not parent.path.startswith(Department.objects.get(pk=exclude_pk).path),
                 "parent",
                 "上级部门不能是本部门或其下级部门",
             )
@@ -156,16 +164,29 @@ def _check_department(
 
 @transaction.atomic
 def create_department(
-    actor: Actor, *, unit: Unit, name: str, parent: Department | None = None, code: str = "",
-    kind: str = DepartmentKind.FUNCTIONAL, duties: str = "", sort_order: int = 0,
+    actor: Actor,
+    *,
+    unit: Unit,
+    name: str,
+    parent: Department | None = None,
+    code: str = "",
+    kind: str = DepartmentKind.FUNCTIONAL,
+    duties: str = "",
+    sort_order: int = 0,
 ) -> Department:
     name = _clean(name)
     base = parent.path if parent else unit.path
     _require_permission(actor, Action.CREATE, ObjectType.DEPARTMENT, base)
     _check_department(unit, name, kind, parent)
     dept = Department(
-        unit=unit, parent=parent, name=name, code=_clean(code), kind=kind, duties=duties.strip(),
-        sort_order=sort_order, path=_temp_path(),
+        unit=unit,
+        parent=parent,
+        name=name,
+        code=_clean(code),
+        kind=kind,
+        duties=duties.strip(),
+        sort_order=sort_order,
+        path=_temp_path(),
     )
     _save(dept, f"本单位已有名为“{name}”的部门")
     dept.path = f"{base}D{dept.pk}/"
@@ -176,8 +197,15 @@ def create_department(
 
 @transaction.atomic
 def update_department(
-    actor: Actor, dept: Department, *, name: str, parent: Department | None, code: str = "",
-    kind: str = DepartmentKind.FUNCTIONAL, duties: str = "", sort_order: int = 0,
+    actor: Actor,
+    dept: Department,
+    *,
+    name: str,
+    parent: Department | None,
+    code: str = "",
+    kind: str = DepartmentKind.FUNCTIONAL,
+    duties: str = "",
+    sort_order: int = 0,
 ) -> Department:
     _require_permission(actor, Action.EDIT, ObjectType.DEPARTMENT, dept.path)
     name = _clean(name)
@@ -188,14 +216,19 @@ def update_department(
     if new_path != old_path:
         _require_permission(actor, Action.CREATE, ObjectType.DEPARTMENT, new_base)
     changes = {
-        "name": name, "parent": parent, "code": _clean(code), "kind": kind, "duties": duties.strip(),
-        "sort_order": sort_order, "path": new_path,
+        "name": name,
+        "parent": parent,
+        "code": _clean(code),
+        "kind": kind,
+        "duties": duties.strip(),
+        "sort_order": sort_order,
+        "path": new_path,
     }
     _audited_update(actor, dept, changes, new_path, f"本单位已有名为“{name}”的部门")
     if new_path != old_path:
         # Moving a department moves its whole subtree: rewrite the descendants' paths.
         for child in Department.objects.filter(path__startswith=old_path).exclude(pk=dept.pk):
-            child.path = new_path + child.path[len(old_path):]
+            child.path = new_path + child.path[len(old_path) :]
             child.save(update_fields=["path"])
     return dept
 
@@ -222,22 +255,33 @@ def retire_department(actor: Actor, dept: Department, on: date | None = None) ->
 POST_FLAGS = ("manages_people", "manages_money", "manages_assets", "manages_approval", "manages_enforcement")
 
 
-def _check_post(department: Department, name: str, level: str, headcount: int, exclude_pk: int | None = None) -> None:
+def _check_post(
+    department: Department, name: str, level: str, headcount: int, exclude_pk: int | None = None
+) -> None:
     check = Checker()
     check.require(bool(name), "name", "岗位名称不能为空")
     check.require(level in PostLevel.values, "level", "岗位层级无效（领导岗位/中层岗位/一般岗位）")
     check.require(headcount >= 1, "headcount", "编制人数至少为 1")
     check.require(department.status == Status.ACTIVE, "department", "所属部门已停用")
     if name:
-        clash = Post.objects.filter(department=department, name=name, status=Status.ACTIVE).exclude(pk=exclude_pk)
+        clash = Post.objects.filter(department=department, name=name, status=Status.ACTIVE).exclude(
+            pk=exclude_pk
+        )
         check.require(not clash.exists(), "name", f"“{department.name}”已有名为“{name}”的岗位")
     check.done()
 
 
 @transaction.atomic
 def create_post(
-    actor: Actor, *, department: Department, name: str, duties: str = "", level: str = PostLevel.GENERAL,
-    code: str = "", headcount: int = 1, flags: Iterable[str] = (),
+    actor: Actor,
+    *,
+    department: Department,
+    name: str,
+    duties: str = "",
+    level: str = PostLevel.GENERAL,
+    code: str = "",
+    headcount: int = 1,
+    flags: Iterable[str] = (),
 ) -> Post:
     name = _clean(name)
     _require_permission(actor, Action.CREATE, ObjectType.POST, department.path)
@@ -247,25 +291,43 @@ def create_post(
     if unknown:
         raise ServiceError(f"未知的重点岗位标记：{'、'.join(sorted(unknown))}", field="flags")
     post = Post(
-        department=department, name=name, duties=duties.strip(), level=level, code=_clean(code),
-        headcount=headcount, **{f: f in flags for f in POST_FLAGS},
+        department=department,
+        name=name,
+        duties=duties.strip(),
+        level=level,
+        code=_clean(code),
+        headcount=headcount,
+        **{f: f in flags for f in POST_FLAGS},
     )
     _save(post, f"“{department.name}”已有名为“{name}”的岗位")
-    record_change(actor, AuditAction.CREATE, post, scope_path=department.path, before=None, after=snapshot(post))
+    record_change(
+        actor, AuditAction.CREATE, post, scope_path=department.path, before=None, after=snapshot(post)
+    )
     return post
 
 
 @transaction.atomic
 def update_post(
-    actor: Actor, post: Post, *, name: str, duties: str = "", level: str = PostLevel.GENERAL, code: str = "",
-    headcount: int = 1, flags: Iterable[str] = (),
+    actor: Actor,
+    post: Post,
+    *,
+    name: str,
+    duties: str = "",
+    level: str = PostLevel.GENERAL,
+    code: str = "",
+    headcount: int = 1,
+    flags: Iterable[str] = (),
 ) -> Post:
     _require_permission(actor, Action.EDIT, ObjectType.POST, post.department.path)
     name = _clean(name)
     _check_post(post.department, name, level, headcount, exclude_pk=post.pk)
     flags = set(flags)
     changes: dict[str, Any] = {
-        "name": name, "duties": duties.strip(), "level": level, "code": _clean(code), "headcount": headcount,
+        "name": name,
+        "duties": duties.strip(),
+        "level": level,
+        "code": _clean(code),
+        "headcount": headcount,
         **{f: f in flags for f in POST_FLAGS},
     }
     _audited_update(actor, post, changes, post.department.path, f"已有名为“{name}”的岗位")
@@ -282,7 +344,9 @@ def retire_post(actor: Actor, post: Post, on: date | None = None) -> Post:
     before = snapshot(post)
     post.status, post.retired_on = Status.RETIRED, on or timezone.localdate()
     post.save()
-    record_change(actor, AuditAction.RETIRE, post, scope_path=post.department.path, before=before, after=snapshot(post))
+    record_change(
+        actor, AuditAction.RETIRE, post, scope_path=post.department.path, before=before, after=snapshot(post)
+    )
     return post
 
 
@@ -309,23 +373,42 @@ def _check_person(
 
 @transaction.atomic
 def create_person(
-    actor: Actor, *, unit: Unit, name: str, staff_no: str, department: Department | None = None, title: str = "",
+    actor: Actor,
+    *,
+    unit: Unit,
+    name: str,
+    staff_no: str,
+    department: Department | None = None,
+    title: str = "",
     phone: str = "",
 ) -> Person:
     name, staff_no = _clean(name), _clean(staff_no)
     _require_permission(actor, Action.CREATE, ObjectType.PERSON, department.path if department else unit.path)
     _check_person(unit, department, name, staff_no)
-    person = Person(unit=unit, department=department, name=name, staff_no=staff_no, title=_clean(title),
-                    phone=_clean(phone))
+    person = Person(
+        unit=unit,
+        department=department,
+        name=name,
+        staff_no=staff_no,
+        title=_clean(title),
+        phone=_clean(phone),
+    )
     _save(person, f"工号“{staff_no}”已被使用")
-    record_change(actor, AuditAction.CREATE, person, scope_path=person_path(person), before=None,
-                  after=snapshot(person))
+    record_change(
+        actor, AuditAction.CREATE, person, scope_path=person_path(person), before=None, after=snapshot(person)
+    )
     return person
 
 
 @transaction.atomic
 def update_person(
-    actor: Actor, person: Person, *, name: str, staff_no: str, department: Department | None, title: str = "",
+    actor: Actor,
+    person: Person,
+    *,
+    name: str,
+    staff_no: str,
+    department: Department | None,
+    title: str = "",
     phone: str = "",
 ) -> Person:
     _require_permission(actor, Action.EDIT, ObjectType.PERSON, person_path(person))
@@ -333,8 +416,13 @@ def update_person(
         _require_permission(actor, Action.CREATE, ObjectType.PERSON, department.path)
     name, staff_no = _clean(name), _clean(staff_no)
     _check_person(person.unit, department, name, staff_no, exclude_pk=person.pk)
-    changes = {"name": name, "staff_no": staff_no, "department": department, "title": _clean(title),
-               "phone": _clean(phone)}
+    changes = {
+        "name": name,
+        "staff_no": staff_no,
+        "department": department,
+        "title": _clean(title),
+        "phone": _clean(phone),
+    }
     _audited_update(actor, person, changes, person_path(person), f"工号“{staff_no}”已被使用")
     return person
 
@@ -355,8 +443,14 @@ def retire_person(actor: Actor, person: Person, on: date | None = None) -> Perso
     before = snapshot(person)
     person.status, person.retired_on = Status.RETIRED, day
     person.save()
-    record_change(actor, AuditAction.RETIRE, person, scope_path=person_path(person), before=before,
-                  after=snapshot(person))
+    record_change(
+        actor,
+        AuditAction.RETIRE,
+        person,
+        scope_path=person_path(person),
+        before=before,
+        after=snapshot(person),
+    )
     return person
 
 
@@ -365,7 +459,13 @@ def retire_person(actor: Actor, person: Person, on: date | None = None) -> Perso
 
 @transaction.atomic
 def assign_post(
-    actor: Actor, *, person: Person, post: Post, start_date: date, end_date: date | None = None, note: str = ""
+    actor: Actor,
+    *,
+    person: Person,
+    post: Post,
+    start_date: date,
+    end_date: date | None = None,
+    note: str = "",
 ) -> PostAssignment:
     _require_permission(actor, Action.CREATE, ObjectType.ASSIGNMENT, post.department.path)
     check = Checker()
@@ -376,14 +476,22 @@ def assign_post(
     if end_date is None:
         check.require(
             not PostAssignment.objects.filter(person=person, post=post, end_date__isnull=True).exists(),
-            "post", f"{person.name}已在任“{post.name}”",
+            "post",
+            f"{person.name}已在任“{post.name}”",
         )
     check.done()
-    assignment = PostAssignment(person=person, post=post, start_date=start_date, end_date=end_date,
-                                note=_clean(note))
+    assignment = PostAssignment(
+        person=person, post=post, start_date=start_date, end_date=end_date, note=_clean(note)
+    )
     _save(assignment, f"{person.name}已在任“{post.name}”")
-    record_change(actor, AuditAction.CREATE, assignment, scope_path=post.department.path, before=None,
-                  after=snapshot(assignment))
+    record_change(
+        actor,
+        AuditAction.CREATE,
+        assignment,
+        scope_path=post.department.path,
+        before=None,
+        after=snapshot(assignment),
+    )
     return assignment
 
 
@@ -402,8 +510,15 @@ def end_assignment(actor: Actor, assignment: PostAssignment, end_date: date) -> 
 # --- leadership and liaisons ------------------------------------------------------
 
 
-def _check_leadership(unit: Unit, person: Person, kind: str, title: str, departments: list[Department],
-                      start_date: date, exclude_pk: int | None = None) -> None:
+def _check_leadership(
+    unit: Unit,
+    person: Person,
+    kind: str,
+    title: str,
+    departments: list[Department],
+    start_date: date,
+    exclude_pk: int | None = None,
+) -> None:
     check = Checker()
     check.require(kind in LeadershipKind.values, "kind", "领导类别无效")
     check.require(bool(_clean(title)), "title", "职务不能为空")
@@ -411,8 +526,11 @@ def _check_leadership(unit: Unit, person: Person, kind: str, title: str, departm
     check.require(person.status == Status.ACTIVE, "person", "该人员已停用")
     check.require(all(d.unit_id == unit.pk for d in departments), "departments", "分管部门必须属于本单位")
     # 一把手不直接分管: the head of the unit must not run departments directly.
-    check.require(not (kind == LeadershipKind.HEAD and departments), "departments",
-                  "主要领导不直接分管部门（一把手不直接分管）")
+    check.require(
+        not (kind == LeadershipKind.HEAD and departments),
+        "departments",
+        "主要领导不直接分管部门（一把手不直接分管）",
+    )
     if kind == LeadershipKind.HEAD:
         clash = LeadershipRole.objects.filter(unit=unit, kind=LeadershipKind.HEAD, end_date__isnull=True)
         check.require(not clash.exclude(pk=exclude_pk).exists(), "kind", "本单位已有在任的主要领导")
@@ -421,7 +539,13 @@ def _check_leadership(unit: Unit, person: Person, kind: str, title: str, departm
 
 @transaction.atomic
 def create_leadership(
-    actor: Actor, *, unit: Unit, person: Person, kind: str, title: str, start_date: date,
+    actor: Actor,
+    *,
+    unit: Unit,
+    person: Person,
+    kind: str,
+    title: str,
+    start_date: date,
     departments: Iterable[Department] = (),
 ) -> LeadershipRole:
     _require_permission(actor, Action.CREATE, ObjectType.LEADERSHIP, unit.path)
@@ -462,7 +586,9 @@ def end_leadership(actor: Actor, role: LeadershipRole, end_date: date) -> Leader
     before = snapshot(role)
     role.end_date = end_date
     role.save(update_fields=["end_date"])
-    record_change(actor, AuditAction.RETIRE, role, scope_path=role.unit.path, before=before, after=snapshot(role))
+    record_change(
+        actor, AuditAction.RETIRE, role, scope_path=role.unit.path, before=before, after=snapshot(role)
+    )
     return role
 
 
@@ -482,8 +608,9 @@ def designate_liaison(actor: Actor, *, department: Department, person: Person, s
         end_liaison(actor, current, max(current.start_date, start_date))
     liaison = Liaison(department=department, person=person, start_date=start_date)
     _save(liaison, "该部门已有在任联络员")
-    record_change(actor, AuditAction.CREATE, liaison, scope_path=department.path, before=None,
-                  after=snapshot(liaison))
+    record_change(
+        actor, AuditAction.CREATE, liaison, scope_path=department.path, before=None, after=snapshot(liaison)
+    )
     return liaison
 
 
@@ -495,6 +622,12 @@ def end_liaison(actor: Actor, liaison: Liaison, end_date: date) -> Liaison:
     before = snapshot(liaison)
     liaison.end_date = max(end_date, liaison.start_date)
     liaison.save(update_fields=["end_date"])
-    record_change(actor, AuditAction.RETIRE, liaison, scope_path=liaison.department.path, before=before,
-                  after=snapshot(liaison))
+    record_change(
+        actor,
+        AuditAction.RETIRE,
+        liaison,
+        scope_path=liaison.department.path,
+        before=before,
+        after=snapshot(liaison),
+    )
     return liaison

@@ -29,11 +29,18 @@ class Command(BaseCommand):
             result = verify_chain(progress=advance)
         elapsed = time.perf_counter() - started
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "ok": result.ok, "checked": result.checked, "seconds": round(elapsed, 3),
-                "first_bad_seq": result.problem.seq if result.problem else None,
-                "problem": result.problem.reason if result.problem else None,
-            }, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "ok": result.ok,
+                        "checked": result.checked,
+                        "seconds": round(elapsed, 3),
+                        "first_bad_seq": result.problem.seq if result.problem else None,
+                        "problem": result.problem.reason if result.problem else None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         elif result.ok:
             self.stdout.write(f"审计链完好：已校验 {result.checked} 条记录，用时 {elapsed:.2f} 秒")
         else:

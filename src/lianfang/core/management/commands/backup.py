@@ -23,4 +23,6 @@ class Command(BaseCommand):
                 summary = create_backup(file, progress=advance)
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"备份完成并已校验：{summary.path}（{summary.total} 条记录，SHA-256 {summary.sha256[:16]}…）")
+        self.stdout.write(
+            f"备份完成并已校验：{summary.path}（{summary.total} 条记录，SHA-256 {summary.sha256[:16]}…）"
+        )

@@ -28,13 +28,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write("正在载入演示学院……")
             load_demo()
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role_label, scope in demo_accounts():
             self.stdout.write(f"  {username:<16} {role_label:<10} {scope}")
         if no_serve:
             return
         self.stdout.write(f"\n打开 http://{bind}/ 登录。按 Ctrl+C 停止。\n")
-        worker = subprocess.Popen([sys.executable, "-m", "lianfang.cli", "worker", "--verbosity", "0"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "lianfang.cli", "worker", "--verbosity", "0"])
         try:
             call_command("serve", bind=bind, workers=2)
         finally:

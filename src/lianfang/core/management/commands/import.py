@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="导入类别")
-        parser.add_argument("rest", nargs=argparse.REMAINDER, help="传给该导入器的参数，如 FILE --dry-run --json")
+        parser.add_argument(
+            "rest", nargs=argparse.REMAINDER, help="传给该导入器的参数，如 FILE --dry-run --json"
+        )
 
     def handle(self, *args: Any, kind: str, rest: list[str], **options: Any) -> None:
         if kind not in IMPORTERS:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+SHM = "/dev/shm"  # noqa: S108 - gunicorn worker heartbeats, not temporary files
+
 
 def run_gunicorn(bind: str, workers: int, threads: int, timeout: int) -> None:
     from gunicorn.app.base import BaseApplication
@@ -22,7 +24,8 @@ def run_gunicorn(bind: str, workers: int, threads: int, timeout: int) -> None:
                 "timeout": timeout,
                 "accesslog": "-",
                 "errorlog": "-",
-                "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+                # Heartbeat files in memory, not on a possibly slow disk (gunicorn's advice).
+                "worker_tmp_dir": SHM if os.path.isdir(SHM) else None,
             }
             for key, value in cfg.items():
                 if value is not None:
@@ -38,10 +41,17 @@ class Command(BaseCommand):
     help = "以生产方式启动网站（gunicorn，静态文件由应用自身提供）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default=os.environ.get("LIANFANG_BIND", "127.0.0.1:8000"),
-                            help="监听地址（默认 127.0.0.1:8000）")
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("LIANFANG_WORKERS", "2")),
-                            help="进程数（默认 2）")
+        parser.add_argument(
+            "--bind",
+            default=os.environ.get("LIANFANG_BIND", "127.0.0.1:8000"),
+            help="监听地址（默认 127.0.0.1:8000）",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("LIANFANG_WORKERS", "2")),
+            help="进程数（默认 2）",
+        )
         parser.add_argument("--threads", type=int, default=4, help="每进程线程数（默认 4）")
         parser.add_argument("--timeout", type=int, default=60, help="请求超时秒数")
 
