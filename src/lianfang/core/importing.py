@@ -84,7 +84,8 @@ class ImportReport:
     def summary_lines(self) -> list[str]:
         """A readable Chinese summary: the outcome, then every error on its own line."""
         if self.errors:
-            lines = [f"导入未完成：发现 {len(self.errors)} 处错误，未写入任何数据。请修改后重新导入。"]
+            what = "试运行" if self.dry_run else "导入未完成："
+            lines = [f"{what}发现 {len(self.errors)} 处错误，未写入任何数据。请修改后重新导入。"]
             lines += [f"  {e}" for e in self.errors]
             return lines
         if self.dry_run:
