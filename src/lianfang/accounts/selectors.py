@@ -33,12 +33,12 @@ def request_actor(request: HttpRequest) -> Actor:
     """The actor for this request, computed once and kept on the request."""
     cached = getattr(request, "_lianfang_actor", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     user = request.user
     if not user.is_authenticated:
         actor = Actor(kind=ActorKind.USER, ident="anonymous", name="匿名用户")
     else:
-        actor = actor_for_user(user)  # type: ignore[arg-type]
+        actor = actor_for_user(user)
     request._lianfang_actor = actor  # type: ignore[attr-defined]
     return actor
 

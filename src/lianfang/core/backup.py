@@ -180,7 +180,7 @@ def _delete_all(models_in_order: list[type[models.Model]]) -> None:
     # Plain DELETEs: foreign keys are deferred to commit on both databases, and PROTECT is an ORM rule.
     tables: list[str] = []
     for model in reversed(models_in_order):
-        tables.extend(f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many)
+        tables.extend(f.m2m_db_table() for f in model._meta.local_many_to_many)
         tables.append(model._meta.db_table)
     with connection.cursor() as cursor:
         for table in tables:

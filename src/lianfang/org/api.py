@@ -274,10 +274,9 @@ def get_person(request: HttpRequest, person_id: int) -> Model:
 @router.post("/persons", response={201: PersonOut}, summary="新增人员")
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     actor = request_actor(request)
-    unit = _ref(sel.units(actor), payload.unit_id, "所属单位") if payload.department_id is None else None
     dept = _ref(sel.departments(actor), payload.department_id, "所在部门")
-    if dept is not None:
-        unit = dept.unit
+    # A department-level user may not see the unit itself: the department decides it.
+    unit = dept.unit if dept is not None else _ref(sel.units(actor), payload.unit_id, "所属单位")
     data = payload.dict(exclude={"unit_id", "department_id"})
     return HttpStatus(201, services.create_person(actor, unit=unit, department=dept, **data))
 

@@ -53,6 +53,10 @@ def _save(obj: Model, integrity_message: str) -> None:
         raise ServiceError(integrity_message) from exc
 
 
+def _ids(pk: int | None) -> list[int]:
+    return [] if pk is None else [pk]
+
+
 def _temp_path() -> str:
     return f"~{uuid.uuid4().hex}"
 
@@ -80,7 +84,7 @@ def _check_unit_fields(name: str, code: str, kind: str, exclude_pk: int | None =
     check.require(bool(code), "code", "单位代码不能为空")
     check.require(kind in UnitKind.values, "kind", "单位类型无效")
     if code:
-        clash = Unit.objects.filter(code=code).exclude(pk=exclude_pk)
+        clash = Unit.objects.filter(code=code).exclude(pk__in=_ids(exclude_pk))
         check.require(not clash.exists(), "code", f"单位代码“{code}”已被使用")
     check.done()
 
@@ -157,7 +161,9 @@ def _check_department(
                 "上级部门不能是本部门或其下级部门",
             )
     if name:
-        clash = Department.objects.filter(unit=unit, name=name, status=Status.ACTIVE).exclude(pk=exclude_pk)
+        clash = Department.objects.filter(unit=unit, name=name, status=Status.ACTIVE).exclude(
+            pk__in=_ids(exclude_pk)
+        )
         check.require(not clash.exists(), "name", f"本单位已有名为“{name}”的部门")
     check.done()
 
@@ -265,7 +271,7 @@ def _check_post(
     check.require(department.status == Status.ACTIVE, "department", "所属部门已停用")
     if name:
         clash = Post.objects.filter(department=department, name=name, status=Status.ACTIVE).exclude(
-            pk=exclude_pk
+            pk__in=_ids(exclude_pk)
         )
         check.require(not clash.exists(), "name", f"“{department.name}”已有名为“{name}”的岗位")
     check.done()
@@ -366,7 +372,7 @@ def _check_person(
     if department is not None:
         check.require(department.unit_id == unit.pk, "department", "所在部门必须属于所属单位")
     if staff_no:
-        clash = Person.objects.filter(unit=unit, staff_no=staff_no).exclude(pk=exclude_pk)
+        clash = Person.objects.filter(unit=unit, staff_no=staff_no).exclude(pk__in=_ids(exclude_pk))
         check.require(not clash.exists(), "staff_no", f"工号“{staff_no}”已被使用")
     check.done()
 
@@ -533,7 +539,7 @@ def _check_leadership(
     )
     if kind == LeadershipKind.HEAD:
         clash = LeadershipRole.objects.filter(unit=unit, kind=LeadershipKind.HEAD, end_date__isnull=True)
-        check.require(not clash.exclude(pk=exclude_pk).exists(), "kind", "本单位已有在任的主要领导")
+        check.require(not clash.exclude(pk__in=_ids(exclude_pk)).exists(), "kind", "本单位已有在任的主要领导")
     check.done()
 
 

@@ -15,7 +15,7 @@ def run_gunicorn(bind: str, workers: int, threads: int, timeout: int) -> None:
 
     from lianfang.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             cfg = {
                 "bind": bind,
