@@ -121,7 +121,9 @@ def test_good_workbook_creates_everything_and_reimport_updates(tmp_path: Path) -
     assert Person.objects.get(staff_no="1001").department.name == "财务处"
     history = PostAssignment.objects.filter(person__staff_no="1002").order_by("start_date")
     assert [(a.start_date, a.end_date) for a in history] == [
-        (dt.date(2019, 9, 1), dt.date(2023, 8, 31)), (dt.date(2023, 9, 1), None)]
+        (dt.date(2019, 9, 1), dt.date(2023, 8, 31)),
+        (dt.date(2023, 9, 1), None),
+    ]
     deputy = LeadershipRole.objects.get(kind=LeadershipKind.DEPUTY)
     assert sorted(d.name for d in deputy.departments.all()) == ["教务处", "财务处"]
     assert LeadershipRole.objects.get(kind=LeadershipKind.HEAD).departments.count() == 0
@@ -212,8 +214,9 @@ def test_dry_run_validates_and_writes_nothing(tmp_path: Path) -> None:
 def test_command_json_report_and_exit_code(tmp_path: Path) -> None:
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_info:
-        call_command("import_org", str(write_workbook(tmp_path / "b.xlsx", bad_sheets())), "--json",
-                     stdout=out)
+        call_command(
+            "import_org", str(write_workbook(tmp_path / "b.xlsx", bad_sheets())), "--json", stdout=out
+        )
     assert exit_info.value.code == 1
     data = json.loads(out.getvalue())
     assert set(data) == {"created", "updated", "errors"}
@@ -285,7 +288,9 @@ def test_messy_but_valid_workbook_imports(tmp_path: Path) -> None:
     money = Post.objects.filter(department__unit=unit, manages_money=True)
     assert set(money.values_list("name", flat=True)) == {"会计", "出纳", "复核"}
     assert list(Person.objects.filter(unit=unit).values_list("staff_no", "name")) == [
-        ("2001", "王芳"), ("2002", "李四")]
+        ("2001", "王芳"),
+        ("2002", "李四"),
+    ]
     review = PostAssignment.objects.get(post__name="复核")
     assert (review.start_date, review.end_date) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert PostAssignment.objects.get(post__name="出纳").start_date == dt.date(2024, 1, 1)
@@ -318,13 +323,20 @@ def test_missing_sheets_are_fine_but_missing_required_columns_are_not(tmp_path: 
 def test_unknown_unit_and_parent_and_cycle(tmp_path: Path) -> None:
     sheets: Sheets = {
         "单位": [["单位代码", "单位名称", "上级单位代码"], ["A1", "甲单位", "ZZZ"], ["B1", "乙单位", ""]],
-        "部门": [["单位代码", "部门名称", "上级部门"], ["A1", "办公室", ""], ["B1", "一科", "二科"],
-                 ["B1", "二科", "一科"], ["B1", "三科", "没有的处"], ["C9", "四科", ""]],
+        "部门": [
+            ["单位代码", "部门名称", "上级部门"],
+            ["A1", "办公室", ""],
+            ["B1", "一科", "二科"],
+            ["B1", "二科", "一科"],
+            ["B1", "三科", "没有的处"],
+            ["C9", "四科", ""],
+        ],
     }
     report = import_org_workbook(write_workbook(tmp_path / "refs.xlsx", sheets), actor=ACTOR)
     assert {(e.sheet, e.row, e.column) for e in report.errors} == {
         ("单位", 2, "上级单位代码"),
-        ("部门", 3, "上级部门"), ("部门", 4, "上级部门"),  # the cycle
+        ("部门", 3, "上级部门"),
+        ("部门", 4, "上级部门"),  # the cycle
         ("部门", 5, "上级部门"),
         ("部门", 6, "单位代码"),
     }
@@ -349,12 +361,23 @@ def test_template_has_every_sheet_and_imports_empty(tmp_path: Path) -> None:
 NEW_YEAR = dt.date(2024, 1, 1)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2024-01-01", NEW_YEAR), ("2024/1/1", NEW_YEAR), ("2024年1月1日", NEW_YEAR),
-    ("２０２４年１月１日", NEW_YEAR),
-    ("2024.1.1", NEW_YEAR), ("20240101", NEW_YEAR), (20240101, NEW_YEAR), (dt.datetime(2024, 1, 1), NEW_YEAR),
-    (45292, NEW_YEAR), ("2024-01-01 00:00:00", NEW_YEAR), ("  ", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-01", NEW_YEAR),
+        ("2024/1/1", NEW_YEAR),
+        ("2024年1月1日", NEW_YEAR),
+        ("２０２４年１月１日", NEW_YEAR),
+        ("2024.1.1", NEW_YEAR),
+        ("20240101", NEW_YEAR),
+        (20240101, NEW_YEAR),
+        (dt.datetime(2024, 1, 1), NEW_YEAR),
+        (45292, NEW_YEAR),
+        ("2024-01-01 00:00:00", NEW_YEAR),
+        ("  ", None),
+        (None, None),
+    ],
+)
 def test_parse_date(value: Any, expected: dt.date | None) -> None:
     assert parse_date(value) == expected
 
@@ -367,7 +390,15 @@ def test_parse_date_rejects(value: Any) -> None:
 
 def test_cell_cleanup() -> None:
     assert [parse_yes_no(v) for v in ("是", "√", "否", "", None, True, "Y", "×")] == [
-        True, True, False, None, None, True, True, False]
+        True,
+        True,
+        False,
+        None,
+        None,
+        True,
+        True,
+        False,
+    ]
     assert clean_text("\u3000王\u3000 芳 ") == "王芳"
     assert clean_text(1001.0) == "1001"
     assert clean_text("第一行  \n 第二行", multiline=True) == "第一行\n第二行"

@@ -51,7 +51,8 @@ class DemoSummary:
     def account_lines(self) -> list[str]:
         """The account table as aligned text lines (Chinese characters counted as two columns)."""
         rows = [("用户名", "角色", "人员", "授权范围")] + [
-            (a.username, a.role_label, a.person or "—", a.scope) for a in self.accounts]
+            (a.username, a.role_label, a.person or "—", a.scope) for a in self.accounts
+        ]
         widths = [max(_width(r[i]) for r in rows) for i in range(3)]
         return ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(r[:3])) + "  " + r[3] for r in rows]
 
@@ -72,8 +73,9 @@ def _scope(node: str) -> str:
 
 
 def _accounts() -> list[DemoAccount]:
-    return [DemoAccount(a.username, a.role, Role(a.role).label, _scope(a.node), a.person)
-            for a in data.ACCOUNTS]
+    return [
+        DemoAccount(a.username, a.role, Role(a.role).label, _scope(a.node), a.person) for a in data.ACCOUNTS
+    ]
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -82,8 +84,14 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def _summary(already_loaded: bool, counts: dict[str, int] | None = None) -> DemoSummary:
-    return DemoSummary(unit=data.UNIT["name"], code=data.UNIT["code"], password=DEMO_PASSWORD,
-                       accounts=_accounts(), already_loaded=already_loaded, counts=counts or {})
+    return DemoSummary(
+        unit=data.UNIT["name"],
+        code=data.UNIT["code"],
+        password=DEMO_PASSWORD,
+        accounts=_accounts(),
+        already_loaded=already_loaded,
+        counts=counts or {},
+    )
 
 
 def _default_start(index: int) -> date:
@@ -98,8 +106,11 @@ def load_demo(stdout: Writer | None = None) -> DemoSummary:
         if stdout is not None:
             stdout.write(f"演示单位“{data.UNIT['name']}”（{code}）已存在，未重复载入。")
         return _summary(already_loaded=True)
-    taken = sorted(User.objects.filter(username__in=[a.username for a in data.ACCOUNTS])
-                   .values_list("username", flat=True))
+    taken = sorted(
+        User.objects.filter(username__in=[a.username for a in data.ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+    )
     if taken:
         raise ServiceError(f"用户名 {'、'.join(taken)} 已被占用，无法载入演示数据")
     with transaction.atomic():
@@ -122,8 +133,9 @@ class _Loader:
 
     def run(self) -> dict[str, int]:
         u = data.UNIT
-        self.unit = org.create_unit(self.actor, name=u["name"], code=u["code"], kind=u["kind"],
-                                    short_name=u["short_name"])
+        self.unit = org.create_unit(
+            self.actor, name=u["name"], code=u["code"], kind=u["kind"], short_name=u["short_name"]
+        )
         self.create_departments()
         self.create_posts()
         self.create_persons()
@@ -138,22 +150,37 @@ class _Loader:
             "assignments": PostAssignment.objects.filter(post__department__unit=self.unit).count(),
             "accounts": len(data.ACCOUNTS),
         }
-        self.say("已载入：{departments} 个部门（含科室），{posts} 个岗位，{persons} 名人员，"
-                 "{assignments} 条任职记录，{accounts} 个演示账号。".format(**counts))
+        self.say(
+            "已载入：{departments} 个部门（含科室），{posts} 个岗位，{persons} 名人员，"
+            "{assignments} 条任职记录，{accounts} 个演示账号。".format(**counts)
+        )
         return counts
 
     def create_departments(self) -> None:
         for order, spec in enumerate(data.DEPARTMENTS):
             parent = self.depts[spec.parent] if spec.parent else None
             self.depts[spec.name] = org.create_department(
-                self.actor, unit=self.unit, name=spec.name, parent=parent, kind=spec.kind, duties=spec.duties,
-                sort_order=order * 10, code=f"D{order + 1:02d}")
+                self.actor,
+                unit=self.unit,
+                name=spec.name,
+                parent=parent,
+                kind=spec.kind,
+                duties=spec.duties,
+                sort_order=order * 10,
+                code=f"D{order + 1:02d}",
+            )
 
     def create_posts(self) -> None:
         for spec in data.POSTS:
             self.posts[(spec.dept, spec.name)] = org.create_post(
-                self.actor, department=self.depts[spec.dept], name=spec.name, duties=spec.duties,
-                level=spec.level, headcount=spec.headcount or max(1, len(spec.holders)), flags=spec.flags)
+                self.actor,
+                department=self.depts[spec.dept],
+                name=spec.name,
+                duties=spec.duties,
+                level=spec.level,
+                headcount=spec.headcount or max(1, len(spec.holders)),
+                flags=spec.flags,
+            )
 
     def _home(self) -> dict[str, tuple[str, str]]:
         """Each person's department and 职务: from their current post, else their last past one."""
@@ -178,15 +205,25 @@ class _Loader:
         for name in self.roster.names:
             dept, title = home[name]
             self.persons[name] = org.create_person(
-                self.actor, unit=self.unit, name=name, staff_no=self.roster.staff_no(name),
-                department=self.depts[dept], title=title)
+                self.actor,
+                unit=self.unit,
+                name=name,
+                staff_no=self.roster.staff_no(name),
+                department=self.depts[dept],
+                title=title,
+            )
 
     def create_assignments(self) -> None:
         leader_start = {leader.person: leader.start for leader in data.LEADERSHIP}
         for past in data.HISTORY:
-            org.assign_post(self.actor, person=self.persons[past.person],
-                            post=self.posts[(past.dept, past.post)], start_date=past.start, end_date=past.end,
-                            note=past.note)
+            org.assign_post(
+                self.actor,
+                person=self.persons[past.person],
+                post=self.posts[(past.dept, past.post)],
+                start_date=past.start,
+                end_date=past.end,
+                note=past.note,
+            )
         for spec in data.POSTS:
             predecessors = sorted(p.end for p in data.HISTORY if (p.dept, p.post) == (spec.dept, spec.name))
             for k, name in enumerate(spec.holders):
@@ -195,34 +232,54 @@ class _Loader:
                 after = ([predecessors[k]] if k < len(predecessors) else []) + own
                 if after:
                     start = max(after) + timedelta(days=1)
-                org.assign_post(self.actor, person=self.persons[name],
-                                post=self.posts[(spec.dept, spec.name)], start_date=start)
+                org.assign_post(
+                    self.actor,
+                    person=self.persons[name],
+                    post=self.posts[(spec.dept, spec.name)],
+                    start_date=start,
+                )
         for past in data.HISTORY:
             if past.retire:
                 org.retire_person(self.actor, self.persons[past.person], on=past.end)
 
     def create_leadership(self) -> None:
         for leader in data.LEADERSHIP:
-            org.create_leadership(self.actor, unit=self.unit, person=self.persons[leader.person],
-                                  kind=leader.kind, title=leader.title, start_date=leader.start,
-                                  departments=self._depts(leader.departments))
+            org.create_leadership(
+                self.actor,
+                unit=self.unit,
+                person=self.persons[leader.person],
+                kind=leader.kind,
+                title=leader.title,
+                start_date=leader.start,
+                departments=self._depts(leader.departments),
+            )
 
     def _depts(self, names: Iterable[str]) -> list[Department]:
         return [self.depts[n] for n in names]
 
     def create_liaisons(self) -> None:
         for dept, name in data.LIAISONS.items():
-            org.designate_liaison(self.actor, department=self.depts[dept], person=self.persons[name],
-                                  start_date=data.LIAISON_START)
+            org.designate_liaison(
+                self.actor,
+                department=self.depts[dept],
+                person=self.persons[name],
+                start_date=data.LIAISON_START,
+            )
 
     def create_accounts(self) -> None:
         for account in data.ACCOUNTS:
             person = self.persons[account.person] if account.person else None
             user = account_services.create_user(
-                self.actor, username=account.username, password=DEMO_PASSWORD, person=person,
-                display_name=account.display_name, scope_unit=None if person else self.unit)
+                self.actor,
+                username=account.username,
+                password=DEMO_PASSWORD,
+                person=person,
+                display_name=account.display_name,
+                scope_unit=None if person else self.unit,
+            )
             if account.node:
-                account_services.grant_role(self.actor, user=user, role=account.role,
-                                            department=self.depts[account.node])
+                account_services.grant_role(
+                    self.actor, user=user, role=account.role, department=self.depts[account.node]
+                )
             else:
                 account_services.grant_role(self.actor, user=user, role=account.role, unit=self.unit)

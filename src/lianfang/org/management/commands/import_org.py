@@ -28,4 +28,3 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         if report.errors:
             raise SystemExit(1)
-

@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = "生成组织机构导入模板（空白 .xlsx 工作簿，含填写说明）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", nargs="?", default="组织机构导入模板.xlsx",
-                            help="输出文件（默认：组织机构导入模板.xlsx）")
+        parser.add_argument(
+            "path", nargs="?", default="组织机构导入模板.xlsx", help="输出文件（默认：组织机构导入模板.xlsx）"
+        )
         parser.add_argument("--force", action="store_true", help="文件已存在时覆盖")
 
     def handle(self, *args: Any, path: str, force: bool, **options: Any) -> None:
