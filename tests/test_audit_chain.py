@@ -210,3 +210,13 @@ def test_cli_verify_exit_codes(chain: list[AuditEntry], capsys: pytest.CaptureFi
         call_command("audit", "verify", "--no-progress")
     assert exit_info.value.code == 1
     assert "第 5 条" in capsys.readouterr().err
+
+
+def test_overlong_input_is_a_chinese_field_error_not_a_database_error(chain: list[AuditEntry]) -> None:
+    unit = Unit.objects.get()
+    count = AuditEntry.objects.count()
+    with pytest.raises(ServiceError) as info:
+        svc.create_department(SYSTEM, unit=unit, name="长" * 201)
+    assert "name" in info.value.field_errors
+    assert "200" in info.value.field_errors["name"][0] and "字符" in info.value.field_errors["name"][0]
+    assert AuditEntry.objects.count() == count

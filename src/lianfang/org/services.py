@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -46,6 +47,14 @@ def _clean(text: str | None) -> str:
 
 
 def _save(obj: Model, integrity_message: str) -> None:
+    # Field-level rules the model declares (lengths, choices) are checked here too, so the UI, the API and
+    # the importers get the same Chinese message instead of a database error.
+    try:
+        obj.clean_fields(exclude=["path"])
+    except ValidationError as exc:
+        raise ServiceError(
+            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        ) from exc
     try:
         with transaction.atomic():
             obj.save()

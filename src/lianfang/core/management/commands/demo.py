@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import unicodedata
 import sys
 from typing import Any
 
@@ -10,6 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from lianfang.org.models import Unit
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align text in a terminal column, counting Chinese characters as two columns wide."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 0)
 
 
 class Command(BaseCommand):
@@ -30,7 +37,7 @@ class Command(BaseCommand):
             load_demo()
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role_label, scope in demo_accounts():
-            self.stdout.write(f"  {username:<16} {role_label:<10} {scope}")
+            self.stdout.write(f"  {username:<16} {_pad(role_label, 12)} {scope}")
         if no_serve:
             return
         self.stdout.write(f"\n打开 http://{bind}/ 登录。按 Ctrl+C 停止。\n")
