@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -31,7 +32,14 @@ def actor_of(request: HttpRequest) -> Actor:
     return request_actor(request)
 
 
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese left as it is, so responses and logs are readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ReadableJSONRenderer(),
     title="廉防 Lianfang API",
     version=__version__,
     description="廉政风险防控平台接口。系统调用请使用 `Authorization: Bearer <令牌>`；浏览器内使用登录会话。"
