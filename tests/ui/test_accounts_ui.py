@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from lianfang.accounts.models import ApiToken, RoleGrant, User
@@ -23,8 +22,12 @@ def test_user_list_is_scoped(org: TwoUnits, logins: Logins) -> None:
     assert "outsider" not in html  # the other unit's administrator
     other = client_for(logins.outsider).get(reverse("accounts:user_list")).content.decode()
     assert "outsider" in other and "supervisor" not in other
-    assert client_for(logins.outsider).get(
-        reverse("accounts:user_detail", args=[logins.supervisor.pk])).status_code == 404
+    assert (
+        client_for(logins.outsider)
+        .get(reverse("accounts:user_detail", args=[logins.supervisor.pk]))
+        .status_code
+        == 404
+    )
     for role in ("auditadmin", "supervisor", "post_holder"):
         assert client_for(getattr(logins, role)).get(reverse("accounts:user_list")).status_code == 403
 
@@ -33,17 +36,21 @@ def test_create_account_for_a_person(org: TwoUnits, logins: Logins) -> None:
     person = PersonFactory(department=org.finance, unit=org.college, name="钱七")
     client = client_for(logins.sysadmin)
     url = reverse("accounts:user_create")
-    weak = client.post(url, {"username": "qianqi", "person": person.pk, "new_password1": "12345",
-                             "new_password2": "12345"})
+    weak = client.post(
+        url, {"username": "qianqi", "person": person.pk, "new_password1": "12345", "new_password2": "12345"}
+    )
     assert weak.status_code == 200 and "密码太短" in weak.content.decode()
     assert not User.objects.filter(username="qianqi").exists()
-    response = client.post(url, {"username": "qianqi", "person": person.pk, "new_password1": GOOD,
-                                 "new_password2": GOOD})
+    response = client.post(
+        url, {"username": "qianqi", "person": person.pk, "new_password1": GOOD, "new_password2": GOOD}
+    )
     user = User.objects.get(username="qianqi")
     assert response.status_code == 302 and response.url == reverse("accounts:user_detail", args=[user.pk])  # type: ignore[attr-defined]
     assert user.person == person and user.display_name == "钱七" and user.check_password(GOOD)
-    taken = client.post(url, {"username": "qianqi", "scope_unit": org.college.pk, "new_password1": GOOD,
-                              "new_password2": GOOD})
+    taken = client.post(
+        url,
+        {"username": "qianqi", "scope_unit": org.college.pk, "new_password1": GOOD, "new_password2": GOOD},
+    )
     assert "用户名“qianqi”已存在" in taken.content.decode()
     # The person page now links to the account instead of offering to create one.
     page = client.get(reverse("org:person_detail", args=[person.pk])).content.decode()
@@ -77,8 +84,12 @@ def test_grants_belong_to_the_security_administrator(org: TwoUnits, logins: Logi
     grant_url = reverse("accounts:grant_create", args=[target.pk])
     sys_page = client_for(logins.sysadmin).get(detail).content.decode()
     assert grant_url not in sys_page  # 三员分立: the system administrator cannot grant
-    assert client_for(logins.sysadmin).post(grant_url, {"role": "liaison", "node": f"D{org.finance.pk}"}
-                                            ).status_code == 403
+    assert (
+        client_for(logins.sysadmin)
+        .post(grant_url, {"role": "liaison", "node": f"D{org.finance.pk}"})
+        .status_code
+        == 403
+    )
 
     sec = client_for(logins.secadmin)
     assert grant_url in sec.get(detail).content.decode()
@@ -99,8 +110,10 @@ def test_grants_belong_to_the_security_administrator(org: TwoUnits, logins: Logi
 def test_tokens_show_the_secret_once(org: TwoUnits, logins: Logins) -> None:
     assert client_for(logins.sysadmin).get(reverse("accounts:token_list")).status_code == 403
     sec = client_for(logins.secadmin)
-    response = sec.post(reverse("accounts:token_create"), {"name": "财务系统", "unit": org.college.pk,
-                                                           "scopes": ["org:read"], "expires_on": ""})
+    response = sec.post(
+        reverse("accounts:token_create"),
+        {"name": "财务系统", "unit": org.college.pk, "scopes": ["org:read"], "expires_on": ""},
+    )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     secret = response.context["secret"]
     token = ApiToken.objects.get(name="财务系统")

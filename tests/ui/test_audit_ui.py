@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.db.models import Q, QuerySet
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -29,8 +28,12 @@ def visible(org: TwoUnits) -> QuerySet[AuditEntry]:
 @pytest.mark.parametrize("role", ["sysadmin", "secadmin", "supervisor", "unit_leader", "post_holder"])
 def test_everyone_but_the_audit_administrator_is_refused(org: TwoUnits, logins: Logins, role: str) -> None:
     client = client_for(getattr(logins, role))
-    for url in (reverse("audit:list"), reverse("audit:export") + "?format=xlsx",
-                reverse("audit:export") + "?format=csv", reverse("audit:detail", args=[1])):
+    for url in (
+        reverse("audit:list"),
+        reverse("audit:export") + "?format=xlsx",
+        reverse("audit:export") + "?format=csv",
+        reverse("audit:detail", args=[1]),
+    ):
         response = client.get(url)
         assert response.status_code == 403, (role, url)
         assert "无权访问" in response.content.decode()

@@ -44,7 +44,9 @@ def test_login_then_logout(client: Client, user: User) -> None:
 
 
 def test_login_honours_next(client: Client, user: User) -> None:
-    response = client.post(LOGIN + "?next=/org/", {"username": "zhangsan", "password": PASSWORD, "next": "/org/"})
+    response = client.post(
+        LOGIN + "?next=/org/", {"username": "zhangsan", "password": PASSWORD, "next": "/org/"}
+    )
     assert response.url == "/org/"  # type: ignore[attr-defined]
 
 
@@ -60,7 +62,9 @@ def test_failed_login_is_audited_and_shows_a_chinese_error(client: Client, user:
     assert entry is not None and entry.object_id == "" and "Secret-typed-here-1" not in entry.after
 
 
-def test_lockout_after_five_failures_even_with_the_right_password(client: Client, user: User, settings) -> None:
+def test_lockout_after_five_failures_even_with_the_right_password(
+    client: Client, user: User, settings
+) -> None:
     assert settings.AXES_FAILURE_LIMIT == 5
     for _ in range(4):
         assert sign_in(client, "zhangsan", "wrong-password-1").status_code == 200
@@ -76,7 +80,9 @@ def test_lockout_after_five_failures_even_with_the_right_password(client: Client
     assert sign_in(client, "lisi", PASSWORD).status_code == 302
 
 
-def test_session_is_renewed_on_each_request_and_expires_when_idle(client: Client, user: User, settings) -> None:
+def test_session_is_renewed_on_each_request_and_expires_when_idle(
+    client: Client, user: User, settings
+) -> None:
     settings.SESSION_COOKIE_AGE = 600
     sign_in(client, "zhangsan", PASSWORD)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -104,7 +110,7 @@ def test_weak_passwords_are_refused_in_chinese(client: Client, user: User) -> No
         response = client.post(url, {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak})
         html = response.content.decode()
         assert response.status_code == 200, weak
-        assert expected in html, (weak, html[html.find('class="error"') - 200:][:600])
+        assert expected in html, (weak, html[html.find('class="error"') - 200 :][:600])
         assert "This password" not in html
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
@@ -113,14 +119,19 @@ def test_weak_passwords_are_refused_in_chinese(client: Client, user: User) -> No
 def test_password_change(client: Client, user: User) -> None:
     client.force_login(user)
     url = reverse("accounts:password_change")
-    wrong_old = client.post(url, {"old_password": "nope", "new_password1": "Qiang-Mima-2027",
-                                  "new_password2": "Qiang-Mima-2027"})
+    wrong_old = client.post(
+        url, {"old_password": "nope", "new_password1": "Qiang-Mima-2027", "new_password2": "Qiang-Mima-2027"}
+    )
     assert "当前密码不正确" in wrong_old.content.decode()
-    mismatch = client.post(url, {"old_password": PASSWORD, "new_password1": "Qiang-Mima-2027",
-                                 "new_password2": "Qiang-Mima-2028"})
+    mismatch = client.post(
+        url,
+        {"old_password": PASSWORD, "new_password1": "Qiang-Mima-2027", "new_password2": "Qiang-Mima-2028"},
+    )
     assert "两次输入的密码不一致" in mismatch.content.decode()
-    ok = client.post(url, {"old_password": PASSWORD, "new_password1": "Qiang-Mima-2027",
-                           "new_password2": "Qiang-Mima-2027"})
+    ok = client.post(
+        url,
+        {"old_password": PASSWORD, "new_password1": "Qiang-Mima-2027", "new_password2": "Qiang-Mima-2027"},
+    )
     assert ok.status_code == 302
     assert client.get(HOME).status_code == 200  # still signed in after the change
     user.refresh_from_db()

@@ -9,7 +9,16 @@ from django.test import Client
 from django.urls import reverse
 
 from lianfang.accounts.models import User
-from lianfang.org.models import Department, LeadershipRole, Liaison, Person, Post, PostAssignment, Status, Unit
+from lianfang.org.models import (
+    Department,
+    LeadershipRole,
+    Liaison,
+    Person,
+    Post,
+    PostAssignment,
+    Status,
+    Unit,
+)
 from lianfang.org.services import assign_post
 from tests.conftest import TwoUnits
 from tests.factories import SYSTEM, PersonFactory
@@ -42,11 +51,12 @@ def html_of(client: Client, url: str, status: int = 200) -> str:
         ("outsider", ["另一单位", "办公室"], ["某市纪委监委", "某职业学院"]),
     ],
 )
-def test_tree_shows_only_the_nodes_in_scope(org: TwoUnits, logins: Logins, role: str, seen: list[str],
-                                            unseen: list[str]) -> None:
+def test_tree_shows_only_the_nodes_in_scope(
+    org: TwoUnits, logins: Logins, role: str, seen: list[str], unseen: list[str]
+) -> None:
     client = client_for(getattr(logins, role))
     page = html_of(client, reverse("org:tree"))
-    html = page[page.index('<ul class="tree">'):]  # the header names the user's own unit: look at the tree
+    html = page[page.index('<ul class="tree">') :]  # the header names the user's own unit: look at the tree
     # Roots are shown with their first level; deeper levels come from the htmx partials.
     for unit in Unit.objects.all():
         if unit.name in seen:
@@ -113,8 +123,9 @@ def test_visible_but_not_permitted_is_403_and_no_button(org: TwoUnits, logins: L
     assert reverse("org:department_edit", args=[org.finance.pk]) not in page
     assert reverse("org:post_create") not in page
     assert leader.get(reverse("org:department_edit", args=[org.finance.pk])).status_code == 403
-    response = leader.post(reverse("org:post_edit", args=[org.cashier.pk]), {"name": "改名", "level": "general",
-                                                                            "headcount": 1})
+    response = leader.post(
+        reverse("org:post_edit", args=[org.cashier.pk]), {"name": "改名", "level": "general", "headcount": 1}
+    )
     assert response.status_code == 403
     assert Post.objects.get(pk=org.cashier.pk).name == "出纳"
     liaison = client_for(logins.liaison)  # may create and edit posts, not retire them
@@ -123,7 +134,9 @@ def test_visible_but_not_permitted_is_403_and_no_button(org: TwoUnits, logins: L
 
 
 def test_buttons_follow_permissions(org: TwoUnits, logins: Logins) -> None:
-    supervisor = html_of(client_for(logins.supervisor), reverse("org:department_detail", args=[org.finance.pk]))
+    supervisor = html_of(
+        client_for(logins.supervisor), reverse("org:department_detail", args=[org.finance.pk])
+    )
     assert reverse("org:department_edit", args=[org.finance.pk]) in supervisor
     assert reverse("org:department_retire", args=[org.finance.pk]) in supervisor
     unit_page = html_of(client_for(logins.supervisor), reverse("org:unit_detail", args=[org.college.pk]))
@@ -137,7 +150,9 @@ def test_buttons_follow_permissions(org: TwoUnits, logins: Logins) -> None:
 def test_unit_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     client = client_for(logins.sysadmin)
     url = reverse("org:unit_create") + f"?parent={org.city.pk}"
-    response = client.post(url, {"name": "某区纪委", "code": "DISTRICT", "kind": "party_gov", "short_name": ""})
+    response = client.post(
+        url, {"name": "某区纪委", "code": "DISTRICT", "kind": "party_gov", "short_name": ""}
+    )
     unit = Unit.objects.get(code="DISTRICT")
     assert response.status_code == 302 and response.url == reverse("org:unit_detail", args=[unit.pk])  # type: ignore[attr-defined]
     assert unit.parent == org.city
@@ -145,8 +160,12 @@ def test_unit_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     assert clash.status_code == 400 and "单位代码“DISTRICT”已被使用" in clash.content.decode()
 
     edit = reverse("org:unit_edit", args=[unit.pk])
-    assert client.post(edit, {"name": "某区纪委监委", "code": "DISTRICT", "kind": "party_gov",
-                              "short_name": "区纪委"}).status_code == 302
+    assert (
+        client.post(
+            edit, {"name": "某区纪委监委", "code": "DISTRICT", "kind": "party_gov", "short_name": "区纪委"}
+        ).status_code
+        == 302
+    )
     unit.refresh_from_db()
     assert unit.name == "某区纪委监委" and unit.short_name == "区纪委"
 
@@ -163,8 +182,9 @@ def test_unit_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
 def test_department_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     client = client_for(logins.supervisor)
     url = reverse("org:department_create") + f"?unit={org.college.pk}"
-    response = client.post(url, {"name": "审计处", "kind": "functional", "code": "", "duties": "内部审计",
-                                 "sort_order": 3})
+    response = client.post(
+        url, {"name": "审计处", "kind": "functional", "code": "", "duties": "内部审计", "sort_order": 3}
+    )
     assert response.status_code == 302
     dept = Department.objects.get(name="审计处")
     assert dept.unit == org.college and dept.parent is None and dept.sort_order == 3
@@ -172,7 +192,9 @@ def test_department_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     assert duplicate.status_code == 400 and "本单位已有名为“财务处”的部门" in duplicate.content.decode()
 
     edit = reverse("org:department_edit", args=[dept.pk])
-    moved = client.post(edit, {"name": "审计科", "kind": "functional", "parent": org.finance.pk, "sort_order": 0})
+    moved = client.post(
+        edit, {"name": "审计科", "kind": "functional", "parent": org.finance.pk, "sort_order": 0}
+    )
     assert moved.status_code == 302
     dept.refresh_from_db()
     assert dept.name == "审计科" and dept.parent == org.finance and dept.path.startswith(org.finance.path)
@@ -187,8 +209,16 @@ def test_department_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
 def test_post_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     client = client_for(logins.dept_head)  # 部门负责人 of 财务处 runs its posts
     url = reverse("org:post_create") + f"?department={org.finance_office.pk}"
-    response = client.post(url, {"name": "会计", "level": "general", "headcount": 2,
-                                 "flags": ["manages_money", "manages_approval"], "duties": "记账"})
+    response = client.post(
+        url,
+        {
+            "name": "会计",
+            "level": "general",
+            "headcount": 2,
+            "flags": ["manages_money", "manages_approval"],
+            "duties": "记账",
+        },
+    )
     assert response.status_code == 302
     post = Post.objects.get(name="会计")
     assert post.manages_money and post.manages_approval and not post.manages_people and post.headcount == 2
@@ -199,7 +229,9 @@ def test_post_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     edit = reverse("org:post_edit", args=[post.pk])
     page = html_of(client, edit)
     assert 'value="manages_money" ' in page and "checked" in page
-    assert client.post(edit, {"name": "会计", "level": "middle", "headcount": 1, "flags": []}).status_code == 302
+    assert (
+        client.post(edit, {"name": "会计", "level": "middle", "headcount": 1, "flags": []}).status_code == 302
+    )
     post.refresh_from_db()
     assert post.level == "middle" and not post.manages_money
 
@@ -213,8 +245,9 @@ def test_post_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
 def test_person_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     client = client_for(logins.supervisor)
     url = reverse("org:person_create") + f"?department={org.finance.pk}"
-    response = client.post(url, {"name": "王五", "staff_no": "2001", "department": org.finance.pk,
-                                 "title": "科员", "phone": ""})
+    response = client.post(
+        url, {"name": "王五", "staff_no": "2001", "department": org.finance.pk, "title": "科员", "phone": ""}
+    )
     assert response.status_code == 302
     person = Person.objects.get(staff_no="2001")
     assert person.unit == org.college and person.department == org.finance
@@ -222,13 +255,19 @@ def test_person_create_edit_retire(org: TwoUnits, logins: Logins) -> None:
     assert clash.status_code == 400 and "工号“2001”已被使用" in clash.content.decode()
 
     edit = reverse("org:person_edit", args=[person.pk])
-    assert client.post(edit, {"name": "王五", "staff_no": "2001", "department": org.academic.pk,
-                              "title": "教务员"}).status_code == 302
+    assert (
+        client.post(
+            edit, {"name": "王五", "staff_no": "2001", "department": org.academic.pk, "title": "教务员"}
+        ).status_code
+        == 302
+    )
     person.refresh_from_db()
     assert person.department == org.academic and person.title == "教务员"
 
     assign_post(SYSTEM, person=person, post=org.teacher, start_date=dt.date(2024, 9, 1))
-    assert client.post(reverse("org:person_retire", args=[person.pk]), {"date": "2025-07-01"}).status_code == 302
+    assert (
+        client.post(reverse("org:person_retire", args=[person.pk]), {"date": "2025-07-01"}).status_code == 302
+    )
     person.refresh_from_db()
     assert person.status == Status.RETIRED
     assignment = PostAssignment.objects.get(person=person)
@@ -266,24 +305,53 @@ def test_leadership_and_liaison(org: TwoUnits, logins: Logins) -> None:
     deputy = PersonFactory(department=None, unit=org.college, name="副院长乙")
     client = client_for(logins.supervisor)
     url = reverse("org:leadership_create", args=[org.college.pk])
-    refused = client.post(url, {"person": head.pk, "kind": "head", "title": "党委书记", "start_date": "2024-01-01",
-                                "departments": [org.finance.pk]})
+    refused = client.post(
+        url,
+        {
+            "person": head.pk,
+            "kind": "head",
+            "title": "党委书记",
+            "start_date": "2024-01-01",
+            "departments": [org.finance.pk],
+        },
+    )
     assert refused.status_code == 400 and "一把手不直接分管" in refused.content.decode()
-    assert client.post(url, {"person": head.pk, "kind": "head", "title": "党委书记",
-                             "start_date": "2024-01-01"}).status_code == 302
-    assert client.post(url, {"person": deputy.pk, "kind": "deputy", "title": "副院长", "start_date": "2024-01-01",
-                             "departments": [org.finance.pk, org.academic.pk]}).status_code == 302
+    assert (
+        client.post(
+            url, {"person": head.pk, "kind": "head", "title": "党委书记", "start_date": "2024-01-01"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url,
+            {
+                "person": deputy.pk,
+                "kind": "deputy",
+                "title": "副院长",
+                "start_date": "2024-01-01",
+                "departments": [org.finance.pk, org.academic.pk],
+            },
+        ).status_code
+        == 302
+    )
     role = LeadershipRole.objects.get(person=deputy)
     assert set(role.departments.all()) == {org.finance, org.academic}
     unit_page = html_of(client, reverse("org:unit_detail", args=[org.college.pk]))
     assert "书记甲" in unit_page and "副院长乙" in unit_page and "财务处" in unit_page
 
     edit = reverse("org:leadership_edit", args=[role.pk])
-    assert client.post(edit, {"kind": "deputy", "title": "常务副院长",
-                              "departments": [org.finance.pk]}).status_code == 302
+    assert (
+        client.post(
+            edit, {"kind": "deputy", "title": "常务副院长", "departments": [org.finance.pk]}
+        ).status_code
+        == 302
+    )
     role.refresh_from_db()
     assert role.title == "常务副院长" and list(role.departments.all()) == [org.finance]
-    assert client.post(reverse("org:leadership_end", args=[role.pk]), {"date": "2025-01-01"}).status_code == 302
+    assert (
+        client.post(reverse("org:leadership_end", args=[role.pk]), {"date": "2025-01-01"}).status_code == 302
+    )
     role.refresh_from_db()
     assert role.end_date == dt.date(2025, 1, 1)
 
@@ -292,7 +360,9 @@ def test_leadership_and_liaison(org: TwoUnits, logins: Logins) -> None:
     liaison = Liaison.objects.get(department=org.finance, end_date__isnull=True)
     assert liaison.person == deputy
     assert "副院长乙" in html_of(client, reverse("org:department_detail", args=[org.finance.pk]))
-    assert client.post(reverse("org:liaison_end", args=[liaison.pk]), {"date": "2025-02-01"}).status_code == 302
+    assert (
+        client.post(reverse("org:liaison_end", args=[liaison.pk]), {"date": "2025-02-01"}).status_code == 302
+    )
     liaison.refresh_from_db()
     assert liaison.end_date == dt.date(2025, 2, 1)
     # The department head reads the leadership but may not designate.
@@ -303,7 +373,8 @@ def test_every_write_above_is_audited_with_the_ui_user(org: TwoUnits, logins: Lo
     from lianfang.audit.models import AuditEntry
 
     user: User = logins.supervisor
-    client_for(user).post(reverse("org:department_create") + f"?unit={org.college.pk}",
-                          {"name": "宣传部", "kind": "functional"})
+    client_for(user).post(
+        reverse("org:department_create") + f"?unit={org.college.pk}", {"name": "宣传部", "kind": "functional"}
+    )
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry is not None and entry.object_repr == "宣传部" and entry.actor_id == f"user:{user.pk}"

@@ -40,8 +40,15 @@ def get_ok(client: Client, url: str) -> str:
 def test_every_org_page_renders(org: TwoUnits, logins: Logins) -> None:
     person = PersonFactory(department=org.finance_office, unit=org.college, name="张三")
     assignment = assign_post(SYSTEM, person=person, post=org.cashier, start_date=DAY)
-    role = create_leadership(SYSTEM, unit=org.college, person=person, kind=LeadershipKind.DEPUTY, title="副院长",
-                             start_date=DAY, departments=[org.finance])
+    role = create_leadership(
+        SYSTEM,
+        unit=org.college,
+        person=person,
+        kind=LeadershipKind.DEPUTY,
+        title="副院长",
+        start_date=DAY,
+        departments=[org.finance],
+    )
     liaison = designate_liaison(SYSTEM, department=org.finance, person=person, start_date=DAY)
     client = client_for(logins.sysadmin)
     urls = [
@@ -92,8 +99,12 @@ def test_every_org_page_renders(org: TwoUnits, logins: Logins) -> None:
 
 def test_security_and_audit_pages_render(org: TwoUnits, logins: Logins) -> None:
     sec = client_for(logins.secadmin)
-    for url in (reverse("accounts:user_list"), reverse("accounts:user_detail", args=[logins.supervisor.pk]),
-                reverse("accounts:token_list"), reverse("accounts:token_create")):
+    for url in (
+        reverse("accounts:user_list"),
+        reverse("accounts:user_detail", args=[logins.supervisor.pk]),
+        reverse("accounts:token_list"),
+        reverse("accounts:token_create"),
+    ):
         get_ok(sec, url)
     audit = client_for(logins.auditadmin)
     get_ok(audit, reverse("audit:list"))
