@@ -31,7 +31,8 @@ def test_navigation_lists_the_whole_platform_with_unbuilt_sections_disabled(
     assert f'href="{reverse("org:tree")}"' in nav and "组织机构" in nav
     for label in ("职权目录", "风险点", "预警处置", "公开"):
         item = re.search(
-            rf'<span class="side-nav__item is-disabled"[^>]*>{label}<span class="badge badge--soon">即将上线',
+            rf'<span class="side-nav__item is-disabled"[^>]*><span class="side-nav__label">{label}</span>'
+            '<span class="badge badge--soon">即将上线',
             nav,
         )
         assert item, label

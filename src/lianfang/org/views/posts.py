@@ -22,7 +22,7 @@ from .. import selectors, services
 from ..forms import AssignmentForm, PostForm
 from ..models import Department, Post, PostAssignment, Status
 from ..services import POST_FLAGS
-from .common import date_page, flags, form_page, int_param, path_crumbs
+from .common import Crumb, date_page, flags, form_page, int_param, path_crumbs
 
 
 def _post_url(post: Any) -> str:
@@ -141,7 +141,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         save,
         title=_("修改岗位信息"),
-        crumbs=[*path_crumbs(actor, post.department.path)],
+        crumbs=[*path_crumbs(actor, post.department.path), Crumb(post.name, _post_url(post))],
         cancel_url=_post_url(post),
         success=lambda p: _("岗位“%(name)s”已保存。") % {"name": p},
         success_url=_post_url,
@@ -162,7 +162,7 @@ def post_retire(request: HttpRequest, pk: int) -> HttpResponse:
         question=_("确定停用岗位“%(name)s”吗？停用前须先结束在任人员的任职；任职历史仍会保留。")
         % {"name": post.name},
         date_label=_("停用日期"),
-        crumbs=path_crumbs(actor, post.department.path),
+        crumbs=[*path_crumbs(actor, post.department.path), Crumb(post.name, _post_url(post))],
         cancel_url=_post_url(post),
         success=_("岗位“%(name)s”已停用。") % {"name": post.name},
         success_url=_post_url(post),
