@@ -30,6 +30,16 @@
       }
     });
 
+    // A tree branch fetched after the session expired comes back as the login page: go there instead of
+    // drawing it inside the tree.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var xhr = event.detail && event.detail.xhr;
+      if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
+        event.preventDefault();
+        window.location.assign(xhr.responseURL);
+      }
+    });
+
     // A button with data-print prints the page.
     document.addEventListener("click", function (event) {
       var target = event.target;
