@@ -32,6 +32,15 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="user",
     )
+    home_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="账号所在的单位；有对应人员时与人员的单位一致。决定谁能管理此账号。",
+    )
     display_name = models.CharField("显示名称", max_length=100, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 

@@ -111,7 +111,15 @@ PATH_LOOKUPS: dict[str, tuple[str, ...]] = {
     ObjectType.POST: ("department__path",),
     ObjectType.PERSON: ("unit__path", "department__path"),
     ObjectType.ASSIGNMENT: ("post__department__path",),
-    ObjectType.ACCOUNT: ("person__unit__path", "person__department__path", "grants__unit__path"),
+    # An account sits where its person (or, without one, its home unit) is, and is also seen by whoever
+    # administers a node it holds a grant over.
+    ObjectType.ACCOUNT: (
+        "person__unit__path",
+        "person__department__path",
+        "home_unit__path",
+        "grants__unit__path",
+        "grants__department__path",
+    ),
 }
 
 

@@ -27,7 +27,9 @@ USER_AUDIT_EXCLUDE = ("password", "last_login")
 
 
 def _user_path(user: User) -> str:
-    return person_path(user.person) if user.person else ""
+    if user.person:
+        return person_path(user.person)
+    return user.home_unit.path if user.home_unit else ""
 
 
 def _require(actor: Actor, action: str, object_type: str, path: str) -> None:
@@ -39,7 +41,7 @@ def check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ServiceError("；".join(str(m) for m in exc.messages), field="password") from exc
+        raise ServiceError(field_errors={"password": [str(m) for m in exc.messages]}) from exc
 
 
 @transaction.atomic
@@ -66,7 +68,10 @@ def create_user(
     )
     check.done()
     user = User(
-        username=username, display_name=display_name.strip() or (person.name if person else ""), person=person
+        username=username,
+        display_name=display_name.strip() or (person.name if person else ""),
+        person=person,
+        home_unit=person.unit if person else scope_unit,
     )
     check_password(password, user)
     user.set_password(password)
@@ -224,6 +229,18 @@ def revoke_token(actor: Actor, token: ApiToken) -> ApiToken:
         after=snapshot(token, exclude=("key_hash",)),
     )
     return token
+
+
+@transaction.atomic
+def record_logout(actor: Actor, user: User, *, ip: str = "") -> None:
+    record(
+        actor,
+        AuditAction.LOGOUT,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        object_repr=str(user),
+        after={"ip": ip},
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,8 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianfang.audit.models import AuditAction
-from lianfang.audit.services import record
 from lianfang.core.actor import Actor
 from lianfang.core.errors import ServiceError
 from lianfang.core.ui import actor as actor_of
@@ -81,16 +78,7 @@ class LoginView(auth_views.LoginView):
 def logout_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
-        actor = actor_of(request)
-        with transaction.atomic():
-            record(
-                actor,
-                AuditAction.LOGOUT,
-                object_type="accounts.user",
-                object_id=str(user.pk),
-                object_repr=str(user),
-                after={"ip": client_ip(request)},
-            )
+        services.record_logout(actor_of(request), user, ip=client_ip(request))
     auth_logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     GRANT = "grant", "授权"
     REVOKE = "revoke", "撤销"
     IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
     SYSTEM = "system", "系统操作"
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from lianfang.core.actor import Actor
 
 from .chain import GENESIS_HASH, canonical_json, clean_field, entry_hash, timestamp_text
-from .models import AuditEntry, AuditHead
+from .models import AuditAction, AuditEntry, AuditHead
 
 
 def snapshot(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -96,3 +96,9 @@ def record_change(
         before=before,
         after=after,
     )
+
+
+@transaction.atomic
+def record_export(actor: Actor, *, what: str, object_type: str, details: dict[str, Any]) -> AuditEntry:
+    """Reading data out in bulk is worth a line in the log too."""
+    return record(actor, AuditAction.EXPORT, object_type=object_type, object_repr=what, after=details)

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -28,9 +27,9 @@ from lianfang.core.ui import actor as actor_of
 from lianfang.core.ui import paginate
 
 from .forms import OBJECT_TYPES, AuditFilterForm
-from .models import AuditAction, AuditEntry
+from .models import AuditEntry
 from .selectors import entry_count, filter_entries, verify_chain, visible_entries
-from .services import record
+from .services import record_export
 
 EXPORT_LIMIT = 200_000
 OBJECT_TYPE_LABELS = dict(OBJECT_TYPES)
@@ -203,14 +202,12 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404(_("不支持的导出格式"))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    with transaction.atomic():
-        record(
-            actor,
-            AuditAction.SYSTEM,
-            object_type="audit.export",
-            object_repr=_("导出审计日志"),
-            after={"format": fmt, "filters": request.GET.dict()},
-        )
+    record_export(
+        actor,
+        what=str(_("导出审计日志")),
+        object_type="audit.export",
+        details={"format": fmt, "filters": request.GET.dict()},
+    )
     if fmt == "csv":
         writer = csv.writer(_Echo())
 
