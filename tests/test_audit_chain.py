@@ -220,3 +220,17 @@ def test_overlong_input_is_a_chinese_field_error_not_a_database_error(chain: lis
     assert "name" in info.value.field_errors
     assert "200" in info.value.field_errors["name"][0] and "字符" in info.value.field_errors["name"][0]
     assert AuditEntry.objects.count() == count
+
+
+def test_retiring_a_department_ends_its_liaison_with_an_entry_of_its_own(chain: list[AuditEntry]) -> None:
+    import datetime as dt
+
+    dept = Department.objects.get(name="部门0")
+    person = svc.create_person(SYSTEM, unit=dept.unit, department=dept, name="李四", staff_no="L1")
+    liaison = svc.designate_liaison(SYSTEM, department=dept, person=person, start_date=dt.date(2024, 1, 1))
+    svc.retire_department(SYSTEM, dept, dt.date(2025, 6, 30))
+    liaison.refresh_from_db()
+    assert liaison.end_date == dt.date(2025, 6, 30)
+    ends = AuditEntry.objects.filter(object_type="org.liaison", action="retire", object_id=str(liaison.pk))
+    assert ends.count() == 1 and json.loads(ends.get().after)["end_date"] == "2025-06-30"
+    assert verify_chain().ok

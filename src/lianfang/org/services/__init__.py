@@ -1,0 +1,51 @@
+"""Every write to the organisation: validated, permission-checked, audited, atomic."""
+
+from .people import (
+    assign_post,
+    create_leadership,
+    create_person,
+    designate_liaison,
+    end_assignment,
+    end_leadership,
+    end_liaison,
+    person_path,
+    retire_person,
+    update_leadership,
+    update_person,
+)
+from .structure import (
+    POST_FLAGS,
+    create_department,
+    create_post,
+    create_unit,
+    retire_department,
+    retire_post,
+    retire_unit,
+    update_department,
+    update_post,
+    update_unit,
+)
+
+__all__ = [
+    "POST_FLAGS",
+    "assign_post",
+    "create_department",
+    "create_leadership",
+    "create_person",
+    "create_post",
+    "create_unit",
+    "designate_liaison",
+    "end_assignment",
+    "end_leadership",
+    "end_liaison",
+    "person_path",
+    "retire_department",
+    "retire_person",
+    "retire_post",
+    "retire_unit",
+    "update_department",
+    "update_leadership",
+    "update_person",
+    "update_post",
+    "update_unit",
+]
