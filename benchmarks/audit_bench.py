@@ -27,7 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from lianfang.audit.chain import GENESIS_HASH, canonical_json, entry_hash, timestamp_text  # noqa: E402
+from lianfang.audit.chain import GENESIS_HASH, PAYLOAD_COLUMNS, canonical_json, entry_hash, timestamp_text  # noqa: E402
 from lianfang.audit.dbguard import lift_guard, restore_guard  # noqa: E402
 from lianfang.audit.models import AuditEntry, AuditHead  # noqa: E402
 from lianfang.audit.selectors import verify_chain  # noqa: E402
@@ -68,22 +68,7 @@ def fill_chain(entries: int, batch: int = 50_000) -> None:
     seq = head.last_seq if head else 0
     prev = head.last_hash if head else GENESIS_HASH
     table = AuditEntry._meta.db_table
-    cols = (
-        "seq",
-        "at",
-        "actor_kind",
-        "actor_id",
-        "actor_name",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "scope_path",
-        "before",
-        "after",
-        "prev_hash",
-        "hash",
-    )
+    cols = (*PAYLOAD_COLUMNS, "hash")
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
     now = timezone.now()
     at_text = timestamp_text(now)
