@@ -20,7 +20,7 @@ from lianfang.core.ui import include_retired, paginate, ui_view
 
 from .. import selectors, services
 from ..forms import PersonForm
-from ..models import Department, Person, Status, Unit
+from ..models import Department, Person, Post, Status, Unit
 from .common import Crumb, date_page, flags, form_page, int_param, path_crumbs
 
 
@@ -89,9 +89,21 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not User.objects.filter(person=person).exists()
             and can(actor, Action.CREATE, ObjectType.ACCOUNT, path),
             "perm": flags(actor, ObjectType.PERSON, path),
+            # The same checks the actions make: a post of the person's unit the actor may assign to, and
+            # each assignment's own post department.
             "may_assign": person.status == Status.ACTIVE
-            and can_anywhere(actor, Action.CREATE, ObjectType.ASSIGNMENT),
-            "may_end_assignment": can(actor, Action.EDIT, ObjectType.ASSIGNMENT, path),
+            and scope(
+                actor,
+                Action.CREATE,
+                ObjectType.ASSIGNMENT,
+                Post.objects.filter(department__unit=person.unit, status=Status.ACTIVE),
+                lookups=("department__path",),
+            ).exists(),
+            "endable_assignments": set(
+                selectors.assignments(actor, Action.EDIT)
+                .filter(person=person, end_date__isnull=True)
+                .values_list("pk", flat=True)
+            ),
         },
     )
 
