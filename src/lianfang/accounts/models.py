@@ -3,22 +3,23 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SYSADMIN = "sysadmin", "系统管理员"
-    SECADMIN = "secadmin", "安全管理员"
-    AUDITADMIN = "auditadmin", "审计管理员"
-    SUPERVISOR = "supervisor", "纪委/防控办"
-    UNIT_LEADER = "unit_leader", "单位领导"
-    DEPT_HEAD = "dept_head", "部门负责人"
-    LIAISON = "liaison", "联络员"
-    POST_HOLDER = "post_holder", "岗位人员"
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITADMIN = "auditadmin", _("审计管理员")
+    SUPERVISOR = "supervisor", _("纪委/防控办")
+    UNIT_LEADER = "unit_leader", _("单位领导")
+    DEPT_HEAD = "dept_head", _("部门负责人")
+    LIAISON = "liaison", _("联络员")
+    POST_HOLDER = "post_holder", _("岗位人员")
 
 
 class TokenScope(models.TextChoices):
-    ORG_READ = "org:read", "读取组织机构"
-    ORG_WRITE = "org:write", "维护组织机构"
+    ORG_READ = "org:read", _("读取组织机构")
+    ORG_WRITE = "org:write", _("维护组织机构")
 
 
 class User(AbstractUser):
@@ -26,7 +27,7 @@ class User(AbstractUser):
 
     person = models.OneToOneField(
         "org.Person",
-        verbose_name="对应人员",
+        verbose_name=_("对应人员"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -34,19 +35,19 @@ class User(AbstractUser):
     )
     home_unit = models.ForeignKey(
         "org.Unit",
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="账号所在的单位；有对应人员时与人员的单位一致。决定谁能管理此账号。",
+        help_text=_("账号所在的单位；有对应人员时与人员的单位一致。决定谁能管理此账号。"),
     )
-    display_name = models.CharField("显示名称", max_length=100, blank=True)
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "账号"
-        verbose_name_plural = "账号"
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -55,19 +56,21 @@ class User(AbstractUser):
 class RoleGrant(models.Model):
     """A role over one node of the organisation tree (a unit or a department) and everything below it."""
 
-    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.PROTECT, related_name="grants")
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT)
-    department = models.ForeignKey(
-        "org.Department", verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
     )
-    granted_at = models.DateTimeField("授权时间")
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    granted_at = models.DateTimeField(_("授权时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["user_id", "role"]
-        verbose_name = "角色授权"
-        verbose_name_plural = "角色授权"
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
         constraints = [
             models.CheckConstraint(
                 condition=Q(unit__isnull=False, department__isnull=True)
@@ -96,22 +99,22 @@ class ApiToken(models.Model):
     Only the SHA-256 of the secret is kept; the secret is shown once, when the token is made.
     """
 
-    name = models.CharField("名称", max_length=100)
+    name = models.CharField(_("名称"), max_length=100)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="api_tokens"
+        "org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="api_tokens"
     )
-    scopes = models.JSONField("权限范围", default=list)
+    scopes = models.JSONField(_("权限范围"), default=list)
     key_prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("创建时间")
-    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class CharacterClassValidator:
@@ -12,7 +13,7 @@ class CharacterClassValidator:
         has_letter = any(c.isalpha() for c in password)
         has_digit = any(c.isdigit() for c in password)
         if not (has_letter and has_digit):
-            raise ValidationError("密码必须同时包含字母和数字", code="password_character_classes")
+            raise ValidationError(_("密码必须同时包含字母和数字"), code="password_character_classes")
 
     def get_help_text(self) -> str:
-        return "密码必须同时包含字母和数字"
+        return _("密码必须同时包含字母和数字")

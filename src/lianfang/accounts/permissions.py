@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.actor import Actor
 
@@ -18,22 +19,22 @@ from .models import Role, TokenScope
 
 
 class Action(models.TextChoices):
-    VIEW = "view", "查看"
-    CREATE = "create", "新增"
-    EDIT = "edit", "修改"
-    RETIRE = "retire", "停用"
+    VIEW = "view", _("查看")
+    CREATE = "create", _("新增")
+    EDIT = "edit", _("修改")
+    RETIRE = "retire", _("停用")
 
 
 class ObjectType(models.TextChoices):
-    UNIT = "unit", "单位"
-    DEPARTMENT = "department", "部门"
-    POST = "post", "岗位"
-    PERSON = "person", "人员"
-    ASSIGNMENT = "assignment", "任职"
-    LEADERSHIP = "leadership", "领导分工与联络员"
-    ACCOUNT = "account", "账号"
-    GRANT = "grant", "角色授权与接口令牌"
-    AUDIT = "audit", "审计日志"
+    UNIT = "unit", _("单位")
+    DEPARTMENT = "department", _("部门")
+    POST = "post", _("岗位")
+    PERSON = "person", _("人员")
+    ASSIGNMENT = "assignment", _("任职")
+    LEADERSHIP = "leadership", _("领导分工与联络员")
+    ACCOUNT = "account", _("账号")
+    GRANT = "grant", _("角色授权与接口令牌")
+    AUDIT = "audit", _("审计日志")
 
 
 ORG_TYPES = (

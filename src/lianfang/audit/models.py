@@ -1,21 +1,22 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", "新增"
-    UPDATE = "update", "修改"
-    RETIRE = "retire", "停用"
-    RESTORE = "restore", "恢复"
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOGOUT = "logout", "退出"
-    GRANT = "grant", "授权"
-    REVOKE = "revoke", "撤销"
-    IMPORT = "import", "导入"
-    EXPORT = "export", "导出"
-    SYSTEM = "system", "系统操作"
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    RETIRE = "retire", _("停用")
+    RESTORE = "restore", _("恢复")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    GRANT = "grant", _("授权")
+    REVOKE = "revoke", _("撤销")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    SYSTEM = "system", _("系统操作")
 
 
 class AuditEntry(models.Model):
@@ -42,8 +43,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
         constraints = [models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_seq_positive")]
 
     def __str__(self) -> str:

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 
 from lianfang.accounts.permissions import Action, ObjectType, prefixes
 from lianfang.core.actor import Actor
+from lianfang.core.i18n import source_text
 from lianfang.core.ui import actor as actor_of
 from lianfang.core.ui import paginate
 
 from .forms import OBJECT_TYPES, AuditFilterForm
-from .models import AuditEntry
+from .models import AuditAction, AuditEntry
 from .selectors import entry_count, filter_entries, verify_chain, visible_entries
 from .services import record_export
 
@@ -159,6 +160,9 @@ HEADERS = [
     "哈希",
 ]
 
+# The export is Chinese whatever the reader's language: the untranslated labels, not get_action_display().
+ACTION_LABELS = dict(AuditAction.choices)
+
 
 def _export_rows(qs: QuerySet[AuditEntry]) -> Iterator[list[Any]]:
     tz = timezone.get_current_timezone()
@@ -169,7 +173,7 @@ def _export_rows(qs: QuerySet[AuditEntry]) -> Iterator[list[Any]]:
             e.actor_kind,
             e.actor_id,
             e.actor_name,
-            e.get_action_display(),
+            source_text(ACTION_LABELS.get(e.action, e.action)),  # Chinese, like the headers
             e.object_type,
             e.object_id,
             e.object_repr,

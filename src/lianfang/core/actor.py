@@ -10,12 +10,13 @@ import getpass
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ActorKind(models.TextChoices):
-    USER = "user", "用户"
-    TOKEN = "token", "接口令牌"
-    SYSTEM = "system", "系统"
+    USER = "user", _("用户")
+    TOKEN = "token", _("接口令牌")
+    SYSTEM = "system", _("系统")
 
 
 @dataclass(frozen=True)

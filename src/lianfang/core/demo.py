@@ -17,6 +17,7 @@ from lianfang.accounts import services as account_services
 from lianfang.accounts.models import Role, User
 from lianfang.core.actor import system_actor
 from lianfang.core.errors import ServiceError
+from lianfang.core.i18n import source_text
 from lianfang.org import services as org
 from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
 
@@ -74,7 +75,8 @@ def _scope(node: str) -> str:
 
 def _accounts() -> list[DemoAccount]:
     return [
-        DemoAccount(a.username, a.role, Role(a.role).label, _scope(a.node), a.person) for a in data.ACCOUNTS
+        DemoAccount(a.username, a.role, source_text(Role(a.role).label), _scope(a.node), a.person)
+        for a in data.ACCOUNTS
     ]
 
 

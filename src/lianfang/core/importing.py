@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.db import DatabaseError, transaction
 from openpyxl import Workbook, load_workbook
@@ -28,6 +28,10 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lianfang.core.errors import ServiceError
+from lianfang.core.i18n import source_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 T = TypeVar("T")
 
@@ -212,16 +216,17 @@ class Choices:
 
     @classmethod
     def of(
-        cls, title: str, pairs: Iterable[tuple[str, str]], aliases: Mapping[str, str] | None = None
+        cls, title: str, pairs: Iterable[tuple[str, StrOrPromise]], aliases: Mapping[str, str] | None = None
     ) -> Choices:
-        pairs = list(pairs)
+        # Workbooks are Chinese: the labels are the Chinese source text, not their translation.
+        chinese = [(value, source_text(label)) for value, label in pairs]
         lookup: dict[str, str] = {}
-        for value, label in pairs:
+        for value, label in chinese:
             lookup[normalise_label(value)] = value
             lookup[normalise_label(label)] = value
         for alias, value in (aliases or {}).items():
             lookup[normalise_label(alias)] = value
-        return cls(title, tuple(label for _, label in pairs), lookup)
+        return cls(title, tuple(label for _, label in chinese), lookup)
 
     def parse(self, value: Any) -> str | None:
         text = normalise_label(value)

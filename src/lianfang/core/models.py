@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PeriodicJobState(models.Model):
@@ -10,8 +11,8 @@ class PeriodicJobState(models.Model):
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "定时作业状态"
-        verbose_name_plural = "定时作业状态"
+        verbose_name = _("定时作业状态")
+        verbose_name_plural = _("定时作业状态")
 
     def __str__(self) -> str:
         return self.name

@@ -90,7 +90,7 @@ UNITS = SheetSpec("单位", (
            note="唯一代码，如 QLVTC；重复导入时按此匹配"),
     Column("单位名称", required=True, width=28, field="name"),
     Column("简称", field="short_name"),
-    Column("单位类型", kind="choice", options=tuple(UnitKind.labels), field="kind", note="默认“事业单位”"),
+    Column("单位类型", kind="choice", options=UNIT_KINDS.labels, field="kind", note="默认“事业单位”"),
     Column("上级单位代码", kind="code", field="parent", note="留空为顶级单位；导入不能更改已有单位的上级"),
 ), aliases=("单位信息",), note="每行一个单位")
 DEPARTMENTS = SheetSpec("部门", (
@@ -100,7 +100,7 @@ DEPARTMENTS = SheetSpec("部门", (
     Column("上级部门", aliases=("上级部门名称", "所属部门"), width=20, field="parent",
            note="科室填所属部门名称；留空为单位直属部门（有此列时以它为准）"),
     Column("部门代码", kind="code", field="code"),
-    Column("部门类型", kind="choice", options=tuple(DepartmentKind.labels), field="kind",
+    Column("部门类型", kind="choice", options=DEPT_KINDS.labels, field="kind",
            note="默认“职能部门”"),
     Column("排序", kind="int", width=8, note="整数，越小越靠前；默认按本表行序"),
     Column("部门职责", width=50),
@@ -111,7 +111,7 @@ POSTS = SheetSpec("岗位", (
            note="岗位所在的部门或科室"),
     Column("岗位名称", required=True, width=20, field="name", note="同一部门内不能重名"),
     Column("岗位代码", kind="code", field="code"),
-    Column("岗位层级", kind="choice", options=tuple(PostLevel.labels), field="level",
+    Column("岗位层级", kind="choice", options=LEVELS.labels, field="level",
            note="领导岗位/中层岗位/一般岗位，默认一般岗位"),
     Column("编制人数", kind="int", width=10, field="headcount", note="默认 1"),
     *(Column(label, kind="flag", options=("是", "否"), width=8, field="flags", note="是/否，也可用 √；默认否")
@@ -136,7 +136,7 @@ ASSIGNMENTS = SheetSpec("任职", (
 ), aliases=("任职信息", "岗位任职"), note="谁在什么时间担任什么岗位；可填历史任职")
 LEADERSHIP = SheetSpec("领导分工", (
     _unit_code(), _staff_no(), NAME_CHECK,
-    Column("类别", required=True, aliases=("领导类别",), kind="choice", options=tuple(LeadershipKind.labels),
+    Column("类别", required=True, aliases=("领导类别",), kind="choice", options=LEAD_KINDS.labels,
            field="kind"),
     Column("职务", required=True, width=16, field="title", note="如 党委书记、副院长、纪委书记"),
     _date("开始日期", field="start_date"),

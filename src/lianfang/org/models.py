@@ -8,63 +8,66 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", "在用"
-    RETIRED = "retired", "已停用"
+    ACTIVE = "active", _("在用")
+    RETIRED = "retired", _("已停用")
 
 
 class UnitKind(models.TextChoices):
-    PARTY_GOVERNMENT = "party_gov", "党政机关"
-    INSTITUTION = "institution", "事业单位"
-    COLLEGE = "college", "高等院校"
-    ENTERPRISE = "enterprise", "国有企业"
-    REGION = "region", "地区（市/县/区）"
-    OTHER = "other", "其他"
+    PARTY_GOVERNMENT = "party_gov", _("党政机关")
+    INSTITUTION = "institution", _("事业单位")
+    COLLEGE = "college", _("高等院校")
+    ENTERPRISE = "enterprise", _("国有企业")
+    REGION = "region", _("地区（市/县/区）")
+    OTHER = "other", _("其他")
 
 
 class DepartmentKind(models.TextChoices):
-    FUNCTIONAL = "functional", "职能部门"
-    TEACHING = "teaching", "教学系部"
-    AFFILIATED = "affiliated", "直属/附属单位"
-    SUPERVISION = "supervision", "纪检监察机构"
-    OTHER = "other", "其他"
+    FUNCTIONAL = "functional", _("职能部门")
+    TEACHING = "teaching", _("教学系部")
+    AFFILIATED = "affiliated", _("直属/附属单位")
+    SUPERVISION = "supervision", _("纪检监察机构")
+    OTHER = "other", _("其他")
 
 
 class PostLevel(models.TextChoices):
-    LEADER = "leader", "领导岗位"
-    MIDDLE = "middle", "中层岗位"
-    GENERAL = "general", "一般岗位"
+    LEADER = "leader", _("领导岗位")
+    MIDDLE = "middle", _("中层岗位")
+    GENERAL = "general", _("一般岗位")
 
 
 class LeadershipKind(models.TextChoices):
-    HEAD = "head", "主要领导"
-    DEPUTY = "deputy", "分管领导"
-    SUPERVISION = "supervision", "纪委/监察负责人"
+    HEAD = "head", _("主要领导")
+    DEPUTY = "deputy", _("分管领导")
+    SUPERVISION = "supervision", _("纪委/监察负责人")
 
 
 class Unit(models.Model):
-    name = models.CharField("单位名称", max_length=200)
-    short_name = models.CharField("简称", max_length=60, blank=True)
-    code = models.CharField("单位代码", max_length=40, unique=True)
-    kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices, default=UnitKind.INSTITUTION)
+    name = models.CharField(_("单位名称"), max_length=200)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    code = models.CharField(_("单位代码"), max_length=40, unique=True)
+    kind = models.CharField(
+        _("单位类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.INSTITUTION
+    )
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级单位",
+        verbose_name=_("上级单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=500, unique=True, editable=False)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    retired_on = models.DateField("停用日期", null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_on = models.DateField(_("停用日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["path"]
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="active", retired_on__isnull=True)
@@ -79,31 +82,31 @@ class Unit(models.Model):
 
 class Department(models.Model):
     unit = models.ForeignKey(
-        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="departments"
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="departments"
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级部门",
+        verbose_name=_("上级部门"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    name = models.CharField("部门名称", max_length=200)
-    code = models.CharField("部门代码", max_length=40, blank=True)
+    name = models.CharField(_("部门名称"), max_length=200)
+    code = models.CharField(_("部门代码"), max_length=40, blank=True)
     kind = models.CharField(
-        "部门类型", max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.FUNCTIONAL
+        _("部门类型"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.FUNCTIONAL
     )
-    duties = models.TextField("部门职责", blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    duties = models.TextField(_("部门职责"), blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
     path = models.CharField(max_length=500, unique=True, editable=False)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    retired_on = models.DateField("停用日期", null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_on = models.DateField(_("停用日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit_id", "sort_order", "path"]
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "name"], condition=Q(status="active"), name="department_unique_active_name"
@@ -121,25 +124,27 @@ class Department(models.Model):
 
 class Post(models.Model):
     department = models.ForeignKey(
-        Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="posts"
+        Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="posts"
     )
-    name = models.CharField("岗位名称", max_length=200)
-    code = models.CharField("岗位代码", max_length=40, blank=True)
-    duties = models.TextField("岗位职责", blank=True)
-    level = models.CharField("岗位层级", max_length=10, choices=PostLevel.choices, default=PostLevel.GENERAL)
-    headcount = models.PositiveSmallIntegerField("编制人数", default=1)
-    manages_people = models.BooleanField("管人", default=False)
-    manages_money = models.BooleanField("管财", default=False)
-    manages_assets = models.BooleanField("管物", default=False)
-    manages_approval = models.BooleanField("管审批", default=False)
-    manages_enforcement = models.BooleanField("管执法", default=False)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    retired_on = models.DateField("停用日期", null=True, blank=True)
+    name = models.CharField(_("岗位名称"), max_length=200)
+    code = models.CharField(_("岗位代码"), max_length=40, blank=True)
+    duties = models.TextField(_("岗位职责"), blank=True)
+    level = models.CharField(
+        _("岗位层级"), max_length=10, choices=PostLevel.choices, default=PostLevel.GENERAL
+    )
+    headcount = models.PositiveSmallIntegerField(_("编制人数"), default=1)
+    manages_people = models.BooleanField(_("管人"), default=False)
+    manages_money = models.BooleanField(_("管财"), default=False)
+    manages_assets = models.BooleanField(_("管物"), default=False)
+    manages_approval = models.BooleanField(_("管审批"), default=False)
+    manages_enforcement = models.BooleanField(_("管执法"), default=False)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_on = models.DateField(_("停用日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["department_id", "level", "name"]
-        verbose_name = "岗位"
-        verbose_name_plural = "岗位"
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "name"], condition=Q(status="active"), name="post_unique_active_name"
@@ -156,39 +161,41 @@ class Post(models.Model):
         return self.name
 
     KEY_FLAGS = (
-        ("manages_people", "管人"),
-        ("manages_money", "管财"),
-        ("manages_assets", "管物"),
-        ("manages_approval", "管审批"),
-        ("manages_enforcement", "管执法"),
+        ("manages_people", _("管人")),
+        ("manages_money", _("管财")),
+        ("manages_assets", _("管物")),
+        ("manages_approval", _("管审批")),
+        ("manages_enforcement", _("管执法")),
     )
 
     @property
     def key_flag_labels(self) -> list[str]:
-        return [label for attr, label in self.KEY_FLAGS if getattr(self, attr)]
+        return [str(label) for attr, label in self.KEY_FLAGS if getattr(self, attr)]
 
 
 class Person(models.Model):
-    unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="persons")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="persons"
+    )
     department = models.ForeignKey(
         Department,
-        verbose_name="所在部门",
+        verbose_name=_("所在部门"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="persons",
     )
-    name = models.CharField("姓名", max_length=100)
-    staff_no = models.CharField("工号", max_length=40)
-    title = models.CharField("职务", max_length=100, blank=True)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    retired_on = models.DateField("停用日期", null=True, blank=True)
+    name = models.CharField(_("姓名"), max_length=100)
+    staff_no = models.CharField(_("工号"), max_length=40)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_on = models.DateField(_("停用日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit_id", "staff_no"]
-        verbose_name = "人员"
-        verbose_name_plural = "人员"
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
         constraints = [
             models.UniqueConstraint(fields=["unit", "staff_no"], name="person_unique_staff_no"),
             models.CheckConstraint(
@@ -206,17 +213,19 @@ class PostAssignment(models.Model):
     """A person holding a post from start to end (open end: still holds it). Kept as tenure history."""
 
     person = models.ForeignKey(
-        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="assignments"
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="assignments"
     )
-    post = models.ForeignKey(Post, verbose_name="岗位", on_delete=models.PROTECT, related_name="assignments")
-    start_date = models.DateField("任职开始")
-    end_date = models.DateField("任职结束", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    post = models.ForeignKey(
+        Post, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    start_date = models.DateField(_("任职开始"))
+    end_date = models.DateField(_("任职结束"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-start_date", "id"]
-        verbose_name = "任职"
-        verbose_name_plural = "任职"
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -236,22 +245,24 @@ class PostAssignment(models.Model):
 class LeadershipRole(models.Model):
     """A member of a unit's leadership (领导班子) or the head of its supervising office."""
 
-    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="leadership")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="leadership"
+    )
     person = models.ForeignKey(
-        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="leadership_roles"
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="leadership_roles"
     )
-    kind = models.CharField("类别", max_length=20, choices=LeadershipKind.choices)
-    title = models.CharField("职务", max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=LeadershipKind.choices)
+    title = models.CharField(_("职务"), max_length=100)
     departments = models.ManyToManyField(
-        Department, verbose_name="分管部门", blank=True, related_name="overseen_by"
+        Department, verbose_name=_("分管部门"), blank=True, related_name="overseen_by"
     )
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期", null=True, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit_id", "kind", "start_date"]
-        verbose_name = "领导职务"
-        verbose_name_plural = "领导职务"
+        verbose_name = _("领导职务")
+        verbose_name_plural = _("领导职务")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -270,18 +281,18 @@ class Liaison(models.Model):
     """The department's liaison (联络员) for the prevention programme: one open designation at a time."""
 
     department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="liaisons"
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="liaisons"
     )
     person = models.ForeignKey(
-        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="liaison_roles"
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="liaison_roles"
     )
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期", null=True, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["department_id", "-start_date"]
-        verbose_name = "联络员"
-        verbose_name_plural = "联络员"
+        verbose_name = _("联络员")
+        verbose_name_plural = _("联络员")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
