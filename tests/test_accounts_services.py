@@ -25,7 +25,9 @@ def test_account_without_a_person_belongs_to_its_home_unit(org: TwoUnits) -> Non
         services.set_user_active(outsider, account, True)
 
 
-def test_account_with_only_a_department_grant_is_seen_by_that_departments_administrators(org: TwoUnits) -> None:
+def test_account_with_only_a_department_grant_is_seen_by_that_departments_administrators(
+    org: TwoUnits,
+) -> None:
     holder = user_with_role("dept_head", org.finance)
     finance_secadmin = actor_for_user(user_with_role("secadmin", org.finance))
     academic_secadmin = actor_for_user(user_with_role("secadmin", org.academic))

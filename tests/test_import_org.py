@@ -16,7 +16,8 @@ from lianfang.audit.models import AuditEntry
 from lianfang.audit.selectors import verify_chain
 from lianfang.core.actor import system_actor
 from lianfang.core.importing import clean_text, parse_date, parse_yes_no
-from lianfang.org.importer import SHEETS, import_org_workbook, make_template
+from lianfang.org.import_layout import SHEETS, make_template
+from lianfang.org.importer import import_org_workbook
 from lianfang.org.models import (
     Department,
     LeadershipKind,

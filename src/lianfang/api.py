@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
-from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from lianfang import __version__

@@ -11,7 +11,6 @@ columns 上级部门 and 分管部门, which say exactly where things belong.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -23,13 +22,10 @@ from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record
 from lianfang.core.actor import Actor
 from lianfang.core.importing import (
-    Choices,
-    Column,
     ImportReport,
     Row,
     SheetSpec,
     UnreadableFileError,
-    build_template,
     find_sheet,
     open_workbook,
     ordered_by_parent,
@@ -39,10 +35,25 @@ from lianfang.core.importing import (
 )
 
 from . import services
+from .import_layout import (
+    ASSIGNMENTS,
+    DEPARTMENTS,
+    DEPT_KINDS,
+    FLAG_COLUMNS,
+    LEAD_KINDS,
+    LEADERSHIP,
+    LEVELS,
+    LIAISONS,
+    LIST_SPLIT,
+    PERSONS,
+    POSTS,
+    SHEETS,
+    UNIT_KINDS,
+    UNITS,
+)
 from .models import (
     Department,
     DepartmentKind,
-    LeadershipKind,
     LeadershipRole,
     Liaison,
     Person,
@@ -54,121 +65,10 @@ from .models import (
     UnitKind,
 )
 
-UNIT_KINDS = Choices.of("单位类型", UnitKind.choices, {
-    "高校": "college", "院校": "college", "机关": "party_gov", "企业": "enterprise", "国企": "enterprise",
-    "地区": "region"})
-DEPT_KINDS = Choices.of("部门类型", DepartmentKind.choices, {
-    "职能": "functional", "系部": "teaching", "教学单位": "teaching", "直属单位": "affiliated",
-    "附属单位": "affiliated", "纪检监察": "supervision", "纪委": "supervision"})
-LEVELS = Choices.of("岗位层级", PostLevel.choices, {
-    "领导": "leader", "中层": "middle", "中层部门负责人岗位": "middle", "一般": "general"})
-LEAD_KINDS = Choices.of("领导类别", LeadershipKind.choices, {
-    "主要负责人": "head", "一把手": "head", "分管": "deputy", "纪检监察负责人": "supervision",
-    "纪委负责人": "supervision"})
-FLAG_COLUMNS = (("manages_people", "管人"), ("manages_money", "管财"), ("manages_assets", "管物"),
-                ("manages_approval", "管审批"), ("manages_enforcement", "管执法"))
 
-
-def _unit_code() -> Column:
-    return Column("单位代码", kind="code", field="unit",
-                  note="工作簿只涉及一个单位（或系统中只有一个单位）时可留空")
-
-
-def _staff_no(field: str = "person") -> Column:
-    return Column("工号", required=True, kind="code", field=field,
-                  note="本单位内唯一；按文本保存，保留前导 0")
-
-
-def _date(header: str, required: bool = True, **kw: Any) -> Column:
-    return Column(header, required=required, kind="date", width=12, **kw)
-
-
-NAME_CHECK = Column("姓名", width=10, note="可选；填写时须与该工号的人员一致")
-
-UNITS = SheetSpec("单位", (
-    Column("单位代码", required=True, kind="code", field="code",
-           note="唯一代码，如 QLVTC；重复导入时按此匹配"),
-    Column("单位名称", required=True, width=28, field="name"),
-    Column("简称", field="short_name"),
-    Column("单位类型", kind="choice", options=UNIT_KINDS.labels, field="kind", note="默认“事业单位”"),
-    Column("上级单位代码", kind="code", field="parent", note="留空为顶级单位；导入不能更改已有单位的上级"),
-), aliases=("单位信息",), note="每行一个单位")
-DEPARTMENTS = SheetSpec("部门", (
-    _unit_code(),
-    Column("部门名称", required=True, aliases=("科室名称",), width=20, field="name",
-           note="本单位内唯一；科室也写在本表"),
-    Column("上级部门", aliases=("上级部门名称", "所属部门"), width=20, field="parent",
-           note="科室填所属部门名称；留空为单位直属部门（有此列时以它为准）"),
-    Column("部门代码", kind="code", field="code"),
-    Column("部门类型", kind="choice", options=DEPT_KINDS.labels, field="kind",
-           note="默认“职能部门”"),
-    Column("排序", kind="int", width=8, note="整数，越小越靠前；默认按本表行序"),
-    Column("部门职责", width=50),
-), aliases=("部门（科室）", "部门科室", "部门信息"), note="部门和科室，每行一个")
-POSTS = SheetSpec("岗位", (
-    _unit_code(),
-    Column("部门名称", required=True, aliases=("所属部门",), width=20, field="department",
-           note="岗位所在的部门或科室"),
-    Column("岗位名称", required=True, width=20, field="name", note="同一部门内不能重名"),
-    Column("岗位代码", kind="code", field="code"),
-    Column("岗位层级", kind="choice", options=LEVELS.labels, field="level",
-           note="领导岗位/中层岗位/一般岗位，默认一般岗位"),
-    Column("编制人数", kind="int", width=10, field="headcount", note="默认 1"),
-    *(Column(label, kind="flag", options=("是", "否"), width=8, field="flags", note="是/否，也可用 √；默认否")
-      for _, label in FLAG_COLUMNS),
-    Column("岗位职责", width=60),
-), aliases=("岗位信息",), note="每行一个岗位")
-PERSONS = SheetSpec("人员", (
-    _unit_code(), _staff_no("staff_no"),
-    Column("姓名", required=True, width=10, field="name"),
-    Column("所在部门", aliases=("部门名称", "部门"), width=20, field="department"),
-    Column("职务", width=16, field="title"),
-    Column("联系电话", kind="code", field="phone"),
-), aliases=("人员信息",), note="每行一名人员；重复导入时按单位 + 工号匹配")
-ASSIGNMENTS = SheetSpec("任职", (
-    _unit_code(), _staff_no(), NAME_CHECK,
-    Column("部门名称", required=True, aliases=("所属部门",), width=20),
-    Column("岗位名称", required=True, width=20, field="post"),
-    _date("任职开始", aliases=("开始日期", "任职日期"), field="start_date",
-          note="日期，如 2024-01-01、2024/1/1 或 2024年1月1日"),
-    _date("任职结束", required=False, aliases=("结束日期",), field="end_date", note="仍在任留空"),
-    Column("备注", width=24),
-), aliases=("任职信息", "岗位任职"), note="谁在什么时间担任什么岗位；可填历史任职")
-LEADERSHIP = SheetSpec("领导分工", (
-    _unit_code(), _staff_no(), NAME_CHECK,
-    Column("类别", required=True, aliases=("领导类别",), kind="choice", options=LEAD_KINDS.labels,
-           field="kind"),
-    Column("职务", required=True, width=16, field="title", note="如 党委书记、副院长、纪委书记"),
-    _date("开始日期", field="start_date"),
-    Column("分管部门", width=40, field="departments",
-           note="多个部门用顿号“、”分隔；主要领导不直接分管部门（一把手不直接分管）"),
-), aliases=("领导班子", "领导"), note="领导班子成员及其分管部门")
-LIAISONS = SheetSpec("联络员", (
-    _unit_code(),
-    Column("部门名称", required=True, width=20, field="department"),
-    _staff_no(), NAME_CHECK,
-    _date("开始日期", field="start_date"),
-), note="每个部门一名廉政风险防控联络员；换人时原联络员的任期自动结束")
-SHEETS = (UNITS, DEPARTMENTS, POSTS, PERSONS, ASSIGNMENTS, LEADERSHIP, LIAISONS)
-
-NOTES = (
-    "廉防 · 组织机构导入模板",
-    "1. 按需填写各工作表，用不到的表可以留空或删除；表头上方可以有标题行，空行会被忽略。",
-    "2. 红色表头为必填列。日期可写 2024-01-01、2024/1/1 或 2024年1月1日；是/否列可写 是、否 或 √。",
-    "3. 有任何错误时不会写入任何数据，系统会列出每处错误所在的工作表、行号和列名。",
-    "4. 重复导入同一工作簿会更新已有记录而不会重复新增；更新时空白单元格表示保留原值。",
-)
-
-_LIST_SPLIT = re.compile(r"[、，,;；/／\s]+")
-
-
-def make_template() -> Workbook:
-    """The empty import workbook: a 填写说明 sheet, then one sheet per kind of row with its headers."""
-    return build_template(SHEETS, NOTES)
-
-
-def import_org_workbook(path_or_file: str | Path | IO[bytes], *, actor: Actor, dry_run: bool = False
-                        ) -> ImportReport:
+def import_org_workbook(
+    path_or_file: str | Path | IO[bytes], *, actor: Actor, dry_run: bool = False
+) -> ImportReport:
     """Import the workbook with `actor`'s permissions; all or nothing. See the module docstring."""
     report = ImportReport(dry_run=dry_run)
     try:
@@ -203,16 +103,27 @@ class _OrgImport:
         self.default_unit = ""
 
     def run(self, source: str) -> None:
-        for step in (self.import_units, self.import_departments, self.import_posts, self.import_persons,
-                     self.import_assignments, self.import_leadership, self.import_liaisons):
+        for step in (
+            self.import_units,
+            self.import_departments,
+            self.import_posts,
+            self.import_persons,
+            self.import_assignments,
+            self.import_leadership,
+            self.import_liaisons,
+        ):
             start = len(self.report.errors)
             step()
             self.report.errors[start:] = sorted(self.report.errors[start:], key=lambda e: e.row or 0)
         if self.report.ok and not self.report.dry_run:
             # Each row has its own entry from its service; this one says the rows came in together.
-            record(self.actor, AuditAction.IMPORT, object_type="org.import",
-                   object_repr=f"组织机构导入 {source}".strip(),
-                   after={"file": source, "created": self.report.created, "updated": self.report.updated})
+            record(
+                self.actor,
+                AuditAction.IMPORT,
+                object_type="org.import",
+                object_repr=f"组织机构导入 {source}".strip(),
+                after={"file": source, "created": self.report.created, "updated": self.report.updated},
+            )
 
     def rows(self, spec: SheetSpec) -> Iterator[Row]:
         ws = find_sheet(self.workbook, spec)
@@ -265,8 +176,9 @@ class _OrgImport:
             self.missing(row, ("unit", code), "单位代码", f"单位代码“{code}”不存在（“单位”表和系统中都没有）")
         return code, unit
 
-    def dept_of(self, row: Row, code: str, unit: Unit | None, header: str, required: bool = True
-                ) -> Department | None:
+    def dept_of(
+        self, row: Row, code: str, unit: Unit | None, header: str, required: bool = True
+    ) -> Department | None:
         name = row.text(header, required=required, max_length=200)
         if not name or unit is None:
             return None
@@ -311,10 +223,13 @@ class _OrgImport:
         items: list[tuple[Row, dict[str, Any]]] = []
         seen: dict[Any, int] = {}
         for row in self.rows(UNITS):
-            data = {"code": row.code("单位代码", required=True, max_length=40),
-                    "name": row.text("单位名称", required=True, max_length=200),
-                    "short_name": row.text("简称", max_length=60), "kind": row.choice("单位类型", UNIT_KINDS),
-                    "parent": row.code("上级单位代码", max_length=40)}
+            data = {
+                "code": row.code("单位代码", required=True, max_length=40),
+                "name": row.text("单位名称", required=True, max_length=200),
+                "short_name": row.text("简称", max_length=60),
+                "kind": row.choice("单位类型", UNIT_KINDS),
+                "parent": row.code("上级单位代码", max_length=40),
+            }
             if data["code"]:
                 self.duplicate(row, seen, data["code"], "单位代码", f"单位代码“{data['code']}”")
             if data["parent"] and data["parent"] == data["code"]:
@@ -340,17 +255,32 @@ class _OrgImport:
             return self.missing(row, ("unit", data["parent"]), "上级单位代码", message)
         existing = Unit.objects.filter(code=data["code"]).select_related("parent").first()
         if existing is None:
-            unit = row.attempt(partial(
-                services.create_unit, self.actor, name=data["name"], code=data["code"],
-                kind=data["kind"] or UnitKind.INSTITUTION, parent=parent, short_name=data["short_name"]))
+            unit = row.attempt(
+                partial(
+                    services.create_unit,
+                    self.actor,
+                    name=data["name"],
+                    code=data["code"],
+                    kind=data["kind"] or UnitKind.INSTITUTION,
+                    parent=parent,
+                    short_name=data["short_name"],
+                )
+            )
         elif parent is not None and existing.parent_id != parent.pk:
             where = existing.parent.name if existing.parent else "顶级单位"
             return row.error("上级单位代码", f"导入不能更改已有单位的上级单位（系统中为“{where}”）")
         else:
-            unit = row.attempt(partial(
-                services.update_unit, self.actor, existing, name=data["name"], code=data["code"],
-                kind=_keep(data["kind"], existing.kind),
-                short_name=_keep(data["short_name"], existing.short_name)))
+            unit = row.attempt(
+                partial(
+                    services.update_unit,
+                    self.actor,
+                    existing,
+                    name=data["name"],
+                    code=data["code"],
+                    kind=_keep(data["kind"], existing.kind),
+                    short_name=_keep(data["short_name"], existing.short_name),
+                )
+            )
         if unit is not None:
             self.units[unit.code] = unit
             self.count(existing is None)
@@ -360,20 +290,27 @@ class _OrgImport:
         seen: dict[Any, int] = {}
         for index, row in enumerate(self.rows(DEPARTMENTS), start=1):
             code, unit = self.unit_of(row)
-            data = {"code": code, "unit": unit, "index": index,
-                    "name": row.text("部门名称", required=True, max_length=200),
-                    "parent": row.text("上级部门", max_length=200),
-                    "dept_code": row.code("部门代码", max_length=40),
-                    "kind": row.choice("部门类型", DEPT_KINDS),
-                    "sort_order": row.integer("排序"), "duties": row.text("部门职责", multiline=True)}
+            data = {
+                "code": code,
+                "unit": unit,
+                "index": index,
+                "name": row.text("部门名称", required=True, max_length=200),
+                "parent": row.text("上级部门", max_length=200),
+                "dept_code": row.code("部门代码", max_length=40),
+                "kind": row.choice("部门类型", DEPT_KINDS),
+                "sort_order": row.integer("排序"),
+                "duties": row.text("部门职责", multiline=True),
+            }
             if data["name"]:
                 self.duplicate(row, seen, (code, data["name"]), "部门名称", f"部门“{data['name']}”")
             if data["parent"] and data["parent"] == data["name"]:
                 row.error("上级部门", "上级部门不能是本部门")
             items.append((row, data))
         ordered, cyclic = ordered_by_parent(
-            items, lambda i: (i[1]["code"], i[1]["name"]),
-            lambda i: (i[1]["code"], i[1]["parent"]) if i[1]["parent"] else None)
+            items,
+            lambda i: (i[1]["code"], i[1]["name"]),
+            lambda i: (i[1]["code"], i[1]["parent"]) if i[1]["parent"] else None,
+        )
         for row, _ in cyclic:
             row.error("上级部门", "上级部门关系出现循环")
         for row, data in ordered:
@@ -388,17 +325,33 @@ class _OrgImport:
             return
         existing = self.find_dept(unit, data["name"])
         if existing is None:
-            dept = row.attempt(partial(
-                services.create_department, self.actor, unit=unit, name=data["name"], parent=parent,
-                code=data["dept_code"], kind=data["kind"] or DepartmentKind.FUNCTIONAL, duties=data["duties"],
-                sort_order=_keep(data["sort_order"], data["index"])))
+            dept = row.attempt(
+                partial(
+                    services.create_department,
+                    self.actor,
+                    unit=unit,
+                    name=data["name"],
+                    parent=parent,
+                    code=data["dept_code"],
+                    kind=data["kind"] or DepartmentKind.FUNCTIONAL,
+                    duties=data["duties"],
+                    sort_order=_keep(data["sort_order"], data["index"]),
+                )
+            )
         else:
-            dept = row.attempt(partial(
-                services.update_department, self.actor, existing, name=data["name"],
-                parent=parent if row.has("上级部门") else existing.parent,
-                code=_keep(data["dept_code"], existing.code), kind=_keep(data["kind"], existing.kind),
-                duties=_keep(data["duties"], existing.duties),
-                sort_order=_keep(data["sort_order"], existing.sort_order)))
+            dept = row.attempt(
+                partial(
+                    services.update_department,
+                    self.actor,
+                    existing,
+                    name=data["name"],
+                    parent=parent if row.has("上级部门") else existing.parent,
+                    code=_keep(data["dept_code"], existing.code),
+                    kind=_keep(data["kind"], existing.kind),
+                    duties=_keep(data["duties"], existing.duties),
+                    sort_order=_keep(data["sort_order"], existing.sort_order),
+                )
+            )
         if dept is not None:
             self.depts[(unit.pk, dept.name)] = dept
             self.count(existing is None)
@@ -423,17 +376,33 @@ class _OrgImport:
             if row.failed or dept is None:
                 post = None
             elif existing is None:
-                post = row.attempt(partial(
-                    services.create_post, self.actor, department=dept, name=name, duties=duties,
-                    level=level or PostLevel.GENERAL, code=post_code, headcount=headcount or 1,
-                    flags=[f for f, on in flags.items() if on]))
+                post = row.attempt(
+                    partial(
+                        services.create_post,
+                        self.actor,
+                        department=dept,
+                        name=name,
+                        duties=duties,
+                        level=level or PostLevel.GENERAL,
+                        code=post_code,
+                        headcount=headcount or 1,
+                        flags=[f for f, on in flags.items() if on],
+                    )
+                )
             else:
-                post = row.attempt(partial(
-                    services.update_post, self.actor, existing, name=name,
-                    duties=_keep(duties, existing.duties),
-                    level=_keep(level, existing.level), code=_keep(post_code, existing.code),
-                    headcount=_keep(headcount, existing.headcount),
-                    flags=[f for f, on in flags.items() if _keep(on, getattr(existing, f))]))
+                post = row.attempt(
+                    partial(
+                        services.update_post,
+                        self.actor,
+                        existing,
+                        name=name,
+                        duties=_keep(duties, existing.duties),
+                        level=_keep(level, existing.level),
+                        code=_keep(post_code, existing.code),
+                        headcount=_keep(headcount, existing.headcount),
+                        flags=[f for f, on in flags.items() if _keep(on, getattr(existing, f))],
+                    )
+                )
             if post is None:
                 self.failed.add(key)
             else:
@@ -454,14 +423,31 @@ class _OrgImport:
             if row.failed or unit is None:
                 person = None
             elif existing is None:
-                person = row.attempt(partial(
-                    services.create_person, self.actor, unit=unit, name=name, staff_no=staff_no,
-                    department=dept, title=title, phone=phone))
+                person = row.attempt(
+                    partial(
+                        services.create_person,
+                        self.actor,
+                        unit=unit,
+                        name=name,
+                        staff_no=staff_no,
+                        department=dept,
+                        title=title,
+                        phone=phone,
+                    )
+                )
             else:
-                person = row.attempt(partial(
-                    services.update_person, self.actor, existing, name=name, staff_no=staff_no,
-                    department=dept or existing.department, title=_keep(title, existing.title),
-                    phone=_keep(phone, existing.phone)))
+                person = row.attempt(
+                    partial(
+                        services.update_person,
+                        self.actor,
+                        existing,
+                        name=name,
+                        staff_no=staff_no,
+                        department=dept or existing.department,
+                        title=_keep(title, existing.title),
+                        phone=_keep(phone, existing.phone),
+                    )
+                )
             if person is None:
                 self.failed.add(("person", code, staff_no))
             else:
@@ -485,8 +471,17 @@ class _OrgImport:
                 continue
             existing = PostAssignment.objects.filter(person=person, post=post, start_date=start).first()
             if existing is None:
-                done = row.attempt(partial(services.assign_post, self.actor, person=person, post=post,
-                                           start_date=start, end_date=end, note=note))
+                done = row.attempt(
+                    partial(
+                        services.assign_post,
+                        self.actor,
+                        person=person,
+                        post=post,
+                        start_date=start,
+                        end_date=end,
+                        note=note,
+                    )
+                )
             elif end is not None and existing.end_date is None:
                 done = row.attempt(partial(services.end_assignment, self.actor, existing, end))
             elif end is not None and existing.end_date != end:
@@ -506,7 +501,7 @@ class _OrgImport:
             title = row.text("职务", required=True, max_length=100)
             start = row.date("开始日期", required=True)
             depts: list[Department] = []
-            for name in _LIST_SPLIT.split(row.text("分管部门", multiline=True)):
+            for name in LIST_SPLIT.split(row.text("分管部门", multiline=True)):
                 dept = self.find_dept(unit, name) if name and unit is not None else None
                 if name and unit is not None and dept is None:
                     self.missing(row, ("dept", code, name), "分管部门", f"分管部门“{name}”不存在")
@@ -517,14 +512,33 @@ class _OrgImport:
             if row.failed or unit is None or person is None or kind is None or start is None:
                 continue
             existing = LeadershipRole.objects.filter(
-                unit=unit, person=person, kind=kind, end_date__isnull=True).first()
+                unit=unit, person=person, kind=kind, end_date__isnull=True
+            ).first()
             if existing is None:
-                role = row.attempt(partial(services.create_leadership, self.actor, unit=unit, person=person,
-                                           kind=kind, title=title, start_date=start, departments=depts))
+                role = row.attempt(
+                    partial(
+                        services.create_leadership,
+                        self.actor,
+                        unit=unit,
+                        person=person,
+                        kind=kind,
+                        title=title,
+                        start_date=start,
+                        departments=depts,
+                    )
+                )
             else:
                 keep = list(existing.departments.all())
-                role = row.attempt(partial(services.update_leadership, self.actor, existing, kind=kind,
-                                           title=title, departments=depts if row.has("分管部门") else keep))
+                role = row.attempt(
+                    partial(
+                        services.update_leadership,
+                        self.actor,
+                        existing,
+                        kind=kind,
+                        title=title,
+                        departments=depts if row.has("分管部门") else keep,
+                    )
+                )
             if role is not None:
                 self.count(existing is None)
 
@@ -543,6 +557,16 @@ class _OrgImport:
             current = Liaison.objects.filter(department=dept, end_date__isnull=True).first()
             if current is not None and current.person_id == person.pk:
                 self.count(False)
-            elif row.attempt(partial(services.designate_liaison, self.actor, department=dept, person=person,
-                                     start_date=start)) is not None:
+            elif (
+                row.attempt(
+                    partial(
+                        services.designate_liaison,
+                        self.actor,
+                        department=dept,
+                        person=person,
+                        start_date=start,
+                    )
+                )
+                is not None
+            ):
                 self.count(True)

@@ -4,22 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicJobState',
+            name="PeriodicJobState",
             fields=[
-                ('name', models.CharField(max_length=100, primary_key=True, serialize=False)),
-                ('last_enqueued_at', models.DateTimeField(blank=True, null=True)),
+                ("name", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("last_enqueued_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '定时作业状态',
-                'verbose_name_plural': '定时作业状态',
+                "verbose_name": "定时作业状态",
+                "verbose_name_plural": "定时作业状态",
             },
         ),
     ]

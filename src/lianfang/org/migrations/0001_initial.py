@@ -5,200 +5,484 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='部门名称')),
-                ('code', models.CharField(blank=True, max_length=40, verbose_name='部门代码')),
-                ('kind', models.CharField(choices=[('functional', '职能部门'), ('teaching', '教学系部'), ('affiliated', '直属/附属单位'), ('supervision', '纪检监察机构'), ('other', '其他')], default='functional', max_length=20, verbose_name='部门类型')),
-                ('duties', models.TextField(blank=True, verbose_name='部门职责')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('path', models.CharField(editable=False, max_length=500, unique=True)),
-                ('status', models.CharField(choices=[('active', '在用'), ('retired', '已停用')], default='active', max_length=10, verbose_name='状态')),
-                ('retired_on', models.DateField(blank=True, null=True, verbose_name='停用日期')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.department', verbose_name='上级部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="部门名称")),
+                ("code", models.CharField(blank=True, max_length=40, verbose_name="部门代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("functional", "职能部门"),
+                            ("teaching", "教学系部"),
+                            ("affiliated", "直属/附属单位"),
+                            ("supervision", "纪检监察机构"),
+                            ("other", "其他"),
+                        ],
+                        default="functional",
+                        max_length=20,
+                        verbose_name="部门类型",
+                    ),
+                ),
+                ("duties", models.TextField(blank=True, verbose_name="部门职责")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("path", models.CharField(editable=False, max_length=500, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在用"), ("retired", "已停用")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("retired_on", models.DateField(blank=True, null=True, verbose_name="停用日期")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.department",
+                        verbose_name="上级部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['unit_id', 'sort_order', 'path'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["unit_id", "sort_order", "path"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='姓名')),
-                ('staff_no', models.CharField(max_length=40, verbose_name='工号')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('status', models.CharField(choices=[('active', '在用'), ('retired', '已停用')], default='active', max_length=10, verbose_name='状态')),
-                ('retired_on', models.DateField(blank=True, null=True, verbose_name='停用日期')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='org.department', verbose_name='所在部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="姓名")),
+                ("staff_no", models.CharField(max_length=40, verbose_name="工号")),
+                ("title", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在用"), ("retired", "已停用")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("retired_on", models.DateField(blank=True, null=True, verbose_name="停用日期")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="persons",
+                        to="org.department",
+                        verbose_name="所在部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['unit_id', 'staff_no'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["unit_id", "staff_no"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='岗位名称')),
-                ('code', models.CharField(blank=True, max_length=40, verbose_name='岗位代码')),
-                ('duties', models.TextField(blank=True, verbose_name='岗位职责')),
-                ('level', models.CharField(choices=[('leader', '领导岗位'), ('middle', '中层岗位'), ('general', '一般岗位')], default='general', max_length=10, verbose_name='岗位层级')),
-                ('headcount', models.PositiveSmallIntegerField(default=1, verbose_name='编制人数')),
-                ('manages_people', models.BooleanField(default=False, verbose_name='管人')),
-                ('manages_money', models.BooleanField(default=False, verbose_name='管财')),
-                ('manages_assets', models.BooleanField(default=False, verbose_name='管物')),
-                ('manages_approval', models.BooleanField(default=False, verbose_name='管审批')),
-                ('manages_enforcement', models.BooleanField(default=False, verbose_name='管执法')),
-                ('status', models.CharField(choices=[('active', '在用'), ('retired', '已停用')], default='active', max_length=10, verbose_name='状态')),
-                ('retired_on', models.DateField(blank=True, null=True, verbose_name='停用日期')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.department', verbose_name='所属部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="岗位名称")),
+                ("code", models.CharField(blank=True, max_length=40, verbose_name="岗位代码")),
+                ("duties", models.TextField(blank=True, verbose_name="岗位职责")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("leader", "领导岗位"), ("middle", "中层岗位"), ("general", "一般岗位")],
+                        default="general",
+                        max_length=10,
+                        verbose_name="岗位层级",
+                    ),
+                ),
+                ("headcount", models.PositiveSmallIntegerField(default=1, verbose_name="编制人数")),
+                ("manages_people", models.BooleanField(default=False, verbose_name="管人")),
+                ("manages_money", models.BooleanField(default=False, verbose_name="管财")),
+                ("manages_assets", models.BooleanField(default=False, verbose_name="管物")),
+                ("manages_approval", models.BooleanField(default=False, verbose_name="管审批")),
+                ("manages_enforcement", models.BooleanField(default=False, verbose_name="管执法")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在用"), ("retired", "已停用")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("retired_on", models.DateField(blank=True, null=True, verbose_name="停用日期")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="org.department",
+                        verbose_name="所属部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '岗位',
-                'verbose_name_plural': '岗位',
-                'ordering': ['department_id', 'level', 'name'],
+                "verbose_name": "岗位",
+                "verbose_name_plural": "岗位",
+                "ordering": ["department_id", "level", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PostAssignment',
+            name="PostAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='任职开始')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='任职结束')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='org.person', verbose_name='人员')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='org.post', verbose_name='岗位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="任职开始")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="任职结束")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="org.person",
+                        verbose_name="人员",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="org.post",
+                        verbose_name="岗位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任职',
-                'verbose_name_plural': '任职',
-                'ordering': ['-start_date', 'id'],
+                "verbose_name": "任职",
+                "verbose_name_plural": "任职",
+                "ordering": ["-start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='简称')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='单位代码')),
-                ('kind', models.CharField(choices=[('party_gov', '党政机关'), ('institution', '事业单位'), ('college', '高等院校'), ('enterprise', '国有企业'), ('region', '地区（市/县/区）'), ('other', '其他')], default='institution', max_length=20, verbose_name='单位类型')),
-                ('path', models.CharField(editable=False, max_length=500, unique=True)),
-                ('status', models.CharField(choices=[('active', '在用'), ('retired', '已停用')], default='active', max_length=10, verbose_name='状态')),
-                ('retired_on', models.DateField(blank=True, null=True, verbose_name='停用日期')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit', verbose_name='上级单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="简称")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="单位代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_gov", "党政机关"),
+                            ("institution", "事业单位"),
+                            ("college", "高等院校"),
+                            ("enterprise", "国有企业"),
+                            ("region", "地区（市/县/区）"),
+                            ("other", "其他"),
+                        ],
+                        default="institution",
+                        max_length=20,
+                        verbose_name="单位类型",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=500, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在用"), ("retired", "已停用")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("retired_on", models.DateField(blank=True, null=True, verbose_name="停用日期")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                        verbose_name="上级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['path'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='org.unit', verbose_name='所属单位'),
+            model_name="person",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="persons",
+                to="org.unit",
+                verbose_name="所属单位",
+            ),
         ),
         migrations.CreateModel(
-            name='LeadershipRole',
+            name="LeadershipRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('head', '主要领导'), ('deputy', '分管领导'), ('supervision', '纪委/监察负责人')], max_length=20, verbose_name='类别')),
-                ('title', models.CharField(max_length=100, verbose_name='职务')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('departments', models.ManyToManyField(blank=True, related_name='overseen_by', to='org.department', verbose_name='分管部门')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leadership_roles', to='org.person', verbose_name='人员')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leadership', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("head", "主要领导"),
+                            ("deputy", "分管领导"),
+                            ("supervision", "纪委/监察负责人"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="职务")),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True, related_name="overseen_by", to="org.department", verbose_name="分管部门"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leadership_roles",
+                        to="org.person",
+                        verbose_name="人员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leadership",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '领导职务',
-                'verbose_name_plural': '领导职务',
-                'ordering': ['unit_id', 'kind', 'start_date'],
+                "verbose_name": "领导职务",
+                "verbose_name_plural": "领导职务",
+                "ordering": ["unit_id", "kind", "start_date"],
             },
         ),
         migrations.AddField(
-            model_name='department',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='org.unit', verbose_name='所属单位'),
+            model_name="department",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="departments",
+                to="org.unit",
+                verbose_name="所属单位",
+            ),
         ),
         migrations.CreateModel(
-            name='Liaison',
+            name="Liaison",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='liaisons', to='org.department', verbose_name='部门')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='liaison_roles', to='org.person', verbose_name='人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="liaisons",
+                        to="org.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="liaison_roles",
+                        to="org.person",
+                        verbose_name="人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联络员',
-                'verbose_name_plural': '联络员',
-                'ordering': ['department_id', '-start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='liaison_dates_ordered'), models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('department',), name='liaison_one_open_per_department')],
+                "verbose_name": "联络员",
+                "verbose_name_plural": "联络员",
+                "ordering": ["department_id", "-start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="liaison_dates_ordered",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("end_date__isnull", True)),
+                        fields=("department",),
+                        name="liaison_one_open_per_department",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('department', 'name'), name='post_unique_active_name'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("department", "name"),
+                name="post_unique_active_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('headcount__gte', 1)), name='post_headcount_positive'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("headcount__gte", 1)), name="post_headcount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('retired_on__isnull', True), ('status', 'active')), models.Q(('retired_on__isnull', False), ('status', 'retired')), _connector='OR'), name='post_retired_has_date'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("retired_on__isnull", True), ("status", "active")),
+                    models.Q(("retired_on__isnull", False), ("status", "retired")),
+                    _connector="OR",
+                ),
+                name="post_retired_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='assignment_dates_ordered'),
+            model_name="postassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="assignment_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('person', 'post'), name='assignment_one_open_per_post'),
+            model_name="postassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("person", "post"),
+                name="assignment_one_open_per_post",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('retired_on__isnull', True), ('status', 'active')), models.Q(('retired_on__isnull', False), ('status', 'retired')), _connector='OR'), name='unit_retired_has_date'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("retired_on__isnull", True), ("status", "active")),
+                    models.Q(("retired_on__isnull", False), ("status", "retired")),
+                    _connector="OR",
+                ),
+                name="unit_retired_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('unit', 'staff_no'), name='person_unique_staff_no'),
+            model_name="person",
+            constraint=models.UniqueConstraint(fields=("unit", "staff_no"), name="person_unique_staff_no"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('retired_on__isnull', True), ('status', 'active')), models.Q(('retired_on__isnull', False), ('status', 'retired')), _connector='OR'), name='person_retired_has_date'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("retired_on__isnull", True), ("status", "active")),
+                    models.Q(("retired_on__isnull", False), ("status", "retired")),
+                    _connector="OR",
+                ),
+                name="person_retired_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leadershiprole',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='leadership_dates_ordered'),
+            model_name="leadershiprole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="leadership_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leadershiprole',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True), ('kind', 'head')), fields=('unit',), name='leadership_one_head'),
+            model_name="leadershiprole",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True), ("kind", "head")),
+                fields=("unit",),
+                name="leadership_one_head",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('unit', 'name'), name='department_unique_active_name'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("unit", "name"),
+                name="department_unique_active_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('retired_on__isnull', True), ('status', 'active')), models.Q(('retired_on__isnull', False), ('status', 'retired')), _connector='OR'), name='department_retired_has_date'),
+            model_name="department",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("retired_on__isnull", True), ("status", "active")),
+                    models.Q(("retired_on__isnull", False), ("status", "retired")),
+                    _connector="OR",
+                ),
+                name="department_retired_has_date",
+            ),
         ),
     ]

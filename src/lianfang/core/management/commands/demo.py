@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-import unicodedata
 import sys
+import unicodedata
 from typing import Any
 
 from django.core.management import call_command

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lianfang.org.importer import make_template
+from lianfang.org.import_layout import make_template
 
 
 class Command(BaseCommand):
