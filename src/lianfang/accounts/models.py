@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.i18n import source_text
+
 
 class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
@@ -80,7 +82,9 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}:{self.role}"
+        # Read in the audit log: who, which role, over what. The Chinese source label keeps the log's text
+        # independent of the language of whoever caused the write.
+        return f"{self.user} · {source_text(Role(self.role).label)} · {self.node}"
 
     @property
     def node(self) -> models.Model:
