@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.conftest import TwoUnits
@@ -37,13 +38,23 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
             ],
         )
         yield browser
+        # Inside Playwright's event loop Django keeps separate connections; close them here, or they
+        # outlive the test and PostgreSQL refuses to drop the test database.
+        connections.close_all()
         browser.close()
 
 
-@pytest.mark.browser
-def test_login_and_walk_the_tree(live_server: object, org: TwoUnits, browser: Browser) -> None:
-    holder = AssignmentFactory(post=org.cashier).person
+@pytest.fixture
+def holder_name(org: TwoUnits) -> str:
+    # Data is made before the browser starts, outside Playwright's event loop.
     user_with_role("supervisor", org.college, username="jiwei")
+    return str(AssignmentFactory(post=org.cashier).person.name)
+
+
+@pytest.mark.browser
+def test_login_and_walk_the_tree(
+    live_server: object, org: TwoUnits, holder_name: str, browser: Browser
+) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
 
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -72,7 +83,7 @@ def test_login_and_walk_the_tree(live_server: object, org: TwoUnits, browser: Br
 
     tree.get_by_role("link", name="出纳").click()
     expect(page.locator("h1")).to_contain_text("出纳")
-    expect(page.get_by_text(holder.name).first).to_be_visible()
+    expect(page.get_by_text(holder_name).first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "post-detail.png"), full_page=True)
     assert not [e for e in console_errors if "Content Security Policy" in e or "Refused" in e], console_errors
