@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.actor import Actor
+from lianfang.core.errors import PermissionDeniedError
+from lianfang.core.i18n import source_text
 
 from .models import Role, TokenScope
 
@@ -141,6 +143,14 @@ def prefixes(actor: Actor, action: str, object_type: str) -> list[str]:
 
 def can(actor: Actor, action: str, object_type: str, path: str) -> bool:
     return any(path.startswith(p) for p in prefixes(actor, action, object_type))
+
+
+def require(actor: Actor, action: str, object_type: str, path: str) -> None:
+    """Refuse, with a Chinese message naming what was refused, unless `can` allows it."""
+    if not can(actor, action, object_type, path):
+        # Service messages are Chinese: the labels' source text, not their translation.
+        what = source_text(Action(action).label) + source_text(ObjectType(object_type).label)
+        raise PermissionDeniedError(f"您没有在此范围内{what}的权限")
 
 
 def can_anywhere(actor: Actor, action: str, object_type: str) -> bool:

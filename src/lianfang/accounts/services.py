@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from lianfang.accounts.permissions import Action, ObjectType, can
+from lianfang.accounts.permissions import Action, ObjectType, require
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record, record_change, snapshot
 from lianfang.core.actor import Actor
@@ -30,11 +30,6 @@ def _user_path(user: User) -> str:
     if user.person:
         return person_path(user.person)
     return user.home_unit.path if user.home_unit else ""
-
-
-def _require(actor: Actor, action: str, object_type: str, path: str) -> None:
-    if not can(actor, action, object_type, path):
-        raise PermissionDeniedError()
 
 
 def check_password(password: str, user: User | None = None) -> None:
@@ -56,7 +51,7 @@ def create_user(
 ) -> User:
     """Create a login. It is placed under its person's node, or under `scope_unit` when it has no person."""
     path = person_path(person) if person else (scope_unit.path if scope_unit else "")
-    _require(actor, Action.CREATE, ObjectType.ACCOUNT, path)
+    require(actor, Action.CREATE, ObjectType.ACCOUNT, path)
     username = username.strip()
     check = Checker()
     check.require(bool(username), "username", "用户名不能为空")
@@ -91,7 +86,7 @@ def create_user(
 @transaction.atomic
 def set_password(actor: Actor, user: User, password: str) -> None:
     if actor.user_id != user.pk:
-        _require(actor, Action.EDIT, ObjectType.ACCOUNT, _user_path(user))
+        require(actor, Action.EDIT, ObjectType.ACCOUNT, _user_path(user))
     check_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -110,7 +105,7 @@ def set_password(actor: Actor, user: User, password: str) -> None:
 
 @transaction.atomic
 def set_user_active(actor: Actor, user: User, active: bool) -> User:
-    _require(actor, Action.RETIRE if not active else Action.EDIT, ObjectType.ACCOUNT, _user_path(user))
+    require(actor, Action.RETIRE if not active else Action.EDIT, ObjectType.ACCOUNT, _user_path(user))
     before = snapshot(user, exclude=USER_AUDIT_EXCLUDE)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -126,13 +121,6 @@ def set_user_active(actor: Actor, user: User, active: bool) -> User:
     return user
 
 
-def _node_path(unit: Unit | None, department: Department | None) -> str:
-    node = unit or department
-    if node is None:
-        raise ServiceError("请选择授权范围（单位或部门）", field="unit")
-    return node.path
-
-
 @transaction.atomic
 def grant_role(
     actor: Actor, *, user: User, role: str, unit: Unit | None = None, department: Department | None = None
@@ -141,8 +129,10 @@ def grant_role(
         raise ServiceError("角色无效", field="role")
     if (unit is None) == (department is None):
         raise ServiceError("授权范围必须是一个单位或一个部门", field="unit")
-    path = _node_path(unit, department)
-    _require(actor, Action.CREATE, ObjectType.GRANT, path)
+    node = unit or department
+    assert node is not None  # exactly one of them, checked just above
+    path = node.path
+    require(actor, Action.CREATE, ObjectType.GRANT, path)
     if actor.user_id == user.pk:
         raise PermissionDeniedError("不能给自己授权")
     existing = RoleGrant.objects.filter(
@@ -159,7 +149,7 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(actor: Actor, grant: RoleGrant) -> RoleGrant:
-    _require(actor, Action.RETIRE, ObjectType.GRANT, grant.scope_path)
+    require(actor, Action.RETIRE, ObjectType.GRANT, grant.scope_path)
     if grant.revoked_at is not None:
         raise ServiceError("该授权已撤销")
     before = snapshot(grant)
@@ -182,7 +172,7 @@ def create_token(
     created_by: User | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a token; returns it with its secret, which is never stored and cannot be shown again."""
-    _require(actor, Action.CREATE, ObjectType.GRANT, unit.path)
+    require(actor, Action.CREATE, ObjectType.GRANT, unit.path)
     scopes = sorted(set(scopes))
     check = Checker()
     check.require(bool(name.strip()), "name", "令牌名称不能为空")
@@ -214,7 +204,7 @@ def create_token(
 
 @transaction.atomic
 def revoke_token(actor: Actor, token: ApiToken) -> ApiToken:
-    _require(actor, Action.RETIRE, ObjectType.GRANT, token.unit.path)
+    require(actor, Action.RETIRE, ObjectType.GRANT, token.unit.path)
     if token.revoked_at is not None:
         raise ServiceError("该令牌已撤销")
     before = snapshot(token, exclude=("key_hash",))

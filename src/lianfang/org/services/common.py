@@ -11,21 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from lianfang.accounts.permissions import Action, ObjectType, can
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
-from lianfang.core.errors import PermissionDeniedError, ServiceError
-from lianfang.core.i18n import source_text
+from lianfang.core.errors import ServiceError
 
 from ..models import Status
-
-
-def _require_permission(actor: Actor, action: str, object_type: str, path: str) -> None:
-    if not can(actor, action, object_type, path):
-        # Service messages are Chinese: the labels' source text, not their translation.
-        what = source_text(Action(action).label) + source_text(ObjectType(object_type).label)
-        raise PermissionDeniedError(f"您没有在此范围内{what}的权限")
 
 
 def _clean(text: str | None) -> str:

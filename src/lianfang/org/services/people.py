@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from lianfang.accounts.permissions import Action, ObjectType
+from lianfang.accounts.permissions import Action, ObjectType, require
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
@@ -25,7 +25,7 @@ from ..models import (
     Status,
     Unit,
 )
-from .common import _audited_update, _clean, _ids, _require_permission, _retired, _save
+from .common import _audited_update, _clean, _ids, _retired, _save
 
 # --- persons ------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def create_person(
     phone: str = "",
 ) -> Person:
     name, staff_no = _clean(name), _clean(staff_no)
-    _require_permission(actor, Action.CREATE, ObjectType.PERSON, department.path if department else unit.path)
+    require(actor, Action.CREATE, ObjectType.PERSON, department.path if department else unit.path)
     _check_person(unit, department, name, staff_no)
     person = Person(
         unit=unit,
@@ -88,9 +88,9 @@ def update_person(
     title: str = "",
     phone: str = "",
 ) -> Person:
-    _require_permission(actor, Action.EDIT, ObjectType.PERSON, person_path(person))
+    require(actor, Action.EDIT, ObjectType.PERSON, person_path(person))
     if department is not None and department != person.department:
-        _require_permission(actor, Action.CREATE, ObjectType.PERSON, department.path)
+        require(actor, Action.CREATE, ObjectType.PERSON, department.path)
     name, staff_no = _clean(name), _clean(staff_no)
     _check_person(person.unit, department, name, staff_no, exclude_pk=person.pk)
     changes = {
@@ -107,7 +107,7 @@ def update_person(
 @transaction.atomic
 def retire_person(actor: Actor, person: Person, on: date | None = None) -> Person:
     """A person who leaves keeps their history; their open posts and roles end on the same day."""
-    _require_permission(actor, Action.RETIRE, ObjectType.PERSON, person_path(person))
+    require(actor, Action.RETIRE, ObjectType.PERSON, person_path(person))
     if person.status == Status.RETIRED:
         raise ServiceError("该人员已停用")
     day = on or timezone.localdate()
@@ -134,7 +134,7 @@ def assign_post(
     end_date: date | None = None,
     note: str = "",
 ) -> PostAssignment:
-    _require_permission(actor, Action.CREATE, ObjectType.ASSIGNMENT, post.department.path)
+    require(actor, Action.CREATE, ObjectType.ASSIGNMENT, post.department.path)
     check = Checker()
     check.require(person.status == Status.ACTIVE, "person", "该人员已停用")
     check.require(post.status == Status.ACTIVE, "post", "该岗位已停用")
@@ -165,7 +165,7 @@ def assign_post(
 @transaction.atomic
 def end_assignment(actor: Actor, assignment: PostAssignment, end_date: date) -> PostAssignment:
     path = assignment.post.department.path
-    _require_permission(actor, Action.EDIT, ObjectType.ASSIGNMENT, path)
+    require(actor, Action.EDIT, ObjectType.ASSIGNMENT, path)
     if assignment.end_date is not None:
         raise ServiceError("该任职已结束")
     if end_date < assignment.start_date:
@@ -215,7 +215,7 @@ def create_leadership(
     start_date: date,
     departments: Iterable[Department] = (),
 ) -> LeadershipRole:
-    _require_permission(actor, Action.CREATE, ObjectType.LEADERSHIP, unit.path)
+    require(actor, Action.CREATE, ObjectType.LEADERSHIP, unit.path)
     departments = list(departments)
     _check_leadership(unit, person, kind, title, departments, start_date)
     role = LeadershipRole(unit=unit, person=person, kind=kind, title=_clean(title), start_date=start_date)
@@ -230,7 +230,7 @@ def create_leadership(
 def update_leadership(
     actor: Actor, role: LeadershipRole, *, kind: str, title: str, departments: Iterable[Department]
 ) -> LeadershipRole:
-    _require_permission(actor, Action.EDIT, ObjectType.LEADERSHIP, role.unit.path)
+    require(actor, Action.EDIT, ObjectType.LEADERSHIP, role.unit.path)
     departments = list(departments)
     _check_leadership(role.unit, role.person, kind, title, departments, role.start_date, exclude_pk=role.pk)
     before = {**snapshot(role), "departments": sorted(role.departments.values_list("pk", flat=True))}
@@ -245,7 +245,7 @@ def update_leadership(
 
 @transaction.atomic
 def end_leadership(actor: Actor, role: LeadershipRole, end_date: date) -> LeadershipRole:
-    _require_permission(actor, Action.RETIRE, ObjectType.LEADERSHIP, role.unit.path)
+    require(actor, Action.RETIRE, ObjectType.LEADERSHIP, role.unit.path)
     if role.end_date is not None:
         raise ServiceError("该领导职务已结束")
     if end_date < role.start_date:
@@ -259,7 +259,7 @@ def end_leadership(actor: Actor, role: LeadershipRole, end_date: date) -> Leader
 @transaction.atomic
 def designate_liaison(actor: Actor, *, department: Department, person: Person, start_date: date) -> Liaison:
     """Make `person` the department's liaison; the previous one's term ends the day before."""
-    _require_permission(actor, Action.CREATE, ObjectType.LEADERSHIP, department.path)
+    require(actor, Action.CREATE, ObjectType.LEADERSHIP, department.path)
     check = Checker()
     check.require(person.unit_id == department.unit_id, "person", "联络员必须是本单位人员")
     check.require(person.status == Status.ACTIVE, "person", "该人员已停用")
@@ -280,7 +280,7 @@ def designate_liaison(actor: Actor, *, department: Department, person: Person, s
 
 @transaction.atomic
 def end_liaison(actor: Actor, liaison: Liaison, end_date: date) -> Liaison:
-    _require_permission(actor, Action.RETIRE, ObjectType.LEADERSHIP, liaison.department.path)
+    require(actor, Action.RETIRE, ObjectType.LEADERSHIP, liaison.department.path)
     if liaison.end_date is not None:
         raise ServiceError("该联络员任期已结束")
     changes = {"end_date": max(end_date, liaison.start_date)}

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from lianfang.accounts.permissions import Action, ObjectType
+from lianfang.accounts.permissions import Action, ObjectType, require
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
@@ -24,7 +24,7 @@ from ..models import (
     Unit,
     UnitKind,
 )
-from .common import _audited_update, _clean, _ids, _require_permission, _retired, _save, _temp_path
+from .common import _audited_update, _clean, _ids, _retired, _save, _temp_path
 from .people import end_liaison
 
 # --- units ------------------------------------------------------------------
@@ -52,7 +52,7 @@ def create_unit(
     short_name: str = "",
 ) -> Unit:
     name, code, short_name = _clean(name), _clean(code), _clean(short_name)
-    _require_permission(actor, Action.CREATE, ObjectType.UNIT, parent.path if parent else "")
+    require(actor, Action.CREATE, ObjectType.UNIT, parent.path if parent else "")
     if parent is not None and parent.status != Status.ACTIVE:
         raise ServiceError("上级单位已停用", field="parent")
     _check_unit_fields(name, code, kind)
@@ -66,7 +66,7 @@ def create_unit(
 
 @transaction.atomic
 def update_unit(actor: Actor, unit: Unit, *, name: str, code: str, kind: str, short_name: str = "") -> Unit:
-    _require_permission(actor, Action.EDIT, ObjectType.UNIT, unit.path)
+    require(actor, Action.EDIT, ObjectType.UNIT, unit.path)
     name, code, short_name = _clean(name), _clean(code), _clean(short_name)
     _check_unit_fields(name, code, kind, exclude_pk=unit.pk)
     changes = {"name": name, "code": code, "kind": kind, "short_name": short_name}
@@ -76,7 +76,7 @@ def update_unit(actor: Actor, unit: Unit, *, name: str, code: str, kind: str, sh
 
 @transaction.atomic
 def retire_unit(actor: Actor, unit: Unit, on: date | None = None) -> Unit:
-    _require_permission(actor, Action.RETIRE, ObjectType.UNIT, unit.path)
+    require(actor, Action.RETIRE, ObjectType.UNIT, unit.path)
     if unit.status == Status.RETIRED:
         raise ServiceError("该单位已停用")
     if unit.children.filter(status=Status.ACTIVE).exists():
@@ -129,7 +129,7 @@ def create_department(
 ) -> Department:
     name = _clean(name)
     base = parent.path if parent else unit.path
-    _require_permission(actor, Action.CREATE, ObjectType.DEPARTMENT, base)
+    require(actor, Action.CREATE, ObjectType.DEPARTMENT, base)
     _check_department(unit, name, kind, parent)
     dept = Department(
         unit=unit,
@@ -160,14 +160,14 @@ def update_department(
     duties: str = "",
     sort_order: int = 0,
 ) -> Department:
-    _require_permission(actor, Action.EDIT, ObjectType.DEPARTMENT, dept.path)
+    require(actor, Action.EDIT, ObjectType.DEPARTMENT, dept.path)
     name = _clean(name)
     _check_department(dept.unit, name, kind, parent, exclude_pk=dept.pk)
     old_path = dept.path
     new_base = parent.path if parent else dept.unit.path
     new_path = f"{new_base}D{dept.pk}/"
     if new_path != old_path:
-        _require_permission(actor, Action.CREATE, ObjectType.DEPARTMENT, new_base)
+        require(actor, Action.CREATE, ObjectType.DEPARTMENT, new_base)
     changes = {
         "name": name,
         "parent": parent,
@@ -188,7 +188,7 @@ def update_department(
 
 @transaction.atomic
 def retire_department(actor: Actor, dept: Department, on: date | None = None) -> Department:
-    _require_permission(actor, Action.RETIRE, ObjectType.DEPARTMENT, dept.path)
+    require(actor, Action.RETIRE, ObjectType.DEPARTMENT, dept.path)
     if dept.status == Status.RETIRED:
         raise ServiceError("该部门已停用")
     if dept.children.filter(status=Status.ACTIVE).exists():
@@ -239,7 +239,7 @@ def create_post(
     flags: Iterable[str] = (),
 ) -> Post:
     name = _clean(name)
-    _require_permission(actor, Action.CREATE, ObjectType.POST, department.path)
+    require(actor, Action.CREATE, ObjectType.POST, department.path)
     _check_post(department, name, level, headcount)
     flags = set(flags)
     unknown = flags - set(POST_FLAGS)
@@ -273,7 +273,7 @@ def update_post(
     headcount: int = 1,
     flags: Iterable[str] = (),
 ) -> Post:
-    _require_permission(actor, Action.EDIT, ObjectType.POST, post.department.path)
+    require(actor, Action.EDIT, ObjectType.POST, post.department.path)
     name = _clean(name)
     _check_post(post.department, name, level, headcount, exclude_pk=post.pk)
     flags = set(flags)
@@ -291,7 +291,7 @@ def update_post(
 
 @transaction.atomic
 def retire_post(actor: Actor, post: Post, on: date | None = None) -> Post:
-    _require_permission(actor, Action.RETIRE, ObjectType.POST, post.department.path)
+    require(actor, Action.RETIRE, ObjectType.POST, post.department.path)
     if post.status == Status.RETIRED:
         raise ServiceError("该岗位已停用")
     if post.assignments.filter(end_date__isnull=True).exists():
