@@ -100,3 +100,55 @@ def user_with_role(role: str, node: Unit | Department, username: str | None = No
     else:
         account_services.grant_role(SYSTEM, user=user, role=role, department=node)
     return user
+
+
+# --- the catalog -----------------------------------------------------------------------------------
+
+
+def make_cycle(unit: Unit, year: int = 2026) -> Any:
+    from lianfang.cycles.services import create_cycle
+
+    return create_cycle(SYSTEM, unit=unit, year=year)
+
+
+def simple_flow_spec(code: str = "F1", post: Post | None = None) -> Any:
+    """受理 → 审核 → 决定, with limits and supervision: a flow with nothing to find."""
+    from lianfang.powers.flowspec import FlowSpec, StepSpec, TransitionSpec
+
+    pid = post.pk if post else None
+    return FlowSpec(
+        code=code,
+        name="示例流程",
+        steps=(
+            StepSpec("S1", "受理", "accept", pid, "窗口", time_limit=1, supervision="纪委", is_start=True),
+            StepSpec("S2", "审核", "check", None, "科长", time_limit=2, supervision="纪委"),
+            StepSpec("S3", "决定", "decide", None, "分管领导", time_limit=2, supervision="纪委"),
+        ),
+        transitions=(TransitionSpec("S1", "S2"), TransitionSpec("S2", "S3"), TransitionSpec("S2", "S1", "补正")),
+        statutory_limit=20,
+        promised_limit=10,
+    )
+
+
+def make_flow(cycle: Any, department: Department | None, code: str = "F1", post: Post | None = None) -> Any:
+    from lianfang.powers.services import FlowData, create_flow
+
+    data = FlowData(code=code, name=f"流程{code}", department=department, statutory_limit=20, promised_limit=10)
+    return create_flow(SYSTEM, cycle, data, simple_flow_spec(code, post))
+
+
+def make_power(
+    cycle: Any, department: Department | None, code: str = "P1", *, flow: Any = None, **extra: Any
+) -> Any:
+    from lianfang.powers.services import PowerData, create_power
+
+    data = PowerData(
+        code=code,
+        name=extra.pop("name", f"职权{code}"),
+        content=extra.pop("content", "具体内容"),
+        department=department,
+        bases=extra.pop("bases", [("《中华人民共和国行政许可法》", "第三十二条")]),
+        flow=flow,
+        **extra,
+    )
+    return create_power(SYSTEM, cycle, data)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "lianfang.audit",
     "lianfang.accounts",
     "lianfang.org",
+    "lianfang.cycles",
+    "lianfang.powers",
 ]
 
 MIDDLEWARE = [

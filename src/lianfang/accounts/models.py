@@ -22,6 +22,8 @@ class Role(models.TextChoices):
 class TokenScope(models.TextChoices):
     ORG_READ = "org:read", _("读取组织机构")
     ORG_WRITE = "org:write", _("维护组织机构")
+    POWERS_READ = "powers:read", _("读取职权目录与流程图")
+    POWERS_WRITE = "powers:write", _("维护职权目录与流程图")
 
 
 class User(AbstractUser):

@@ -25,6 +25,11 @@ class Action(models.TextChoices):
     CREATE = "create", _("新增")
     EDIT = "edit", _("修改")
     RETIRE = "retire", _("停用")
+    # The approval chain of the catalog (部门负责人提交 → 分管领导审核 → 领导班子审定). Returning an item
+    # needs the permission of the move it refuses.
+    SUBMIT = "submit", _("提交")
+    CHECK = "check", _("审核")
+    APPROVE = "approve", _("审定")
 
 
 class ObjectType(models.TextChoices):
@@ -37,6 +42,9 @@ class ObjectType(models.TextChoices):
     ACCOUNT = "account", _("账号")
     GRANT = "grant", _("角色授权与接口令牌")
     AUDIT = "audit", _("审计日志")
+    CYCLE = "cycle", _("年度周期")
+    POWER = "power", _("职权")
+    FLOW = "flow", _("流程图")
 
 
 ORG_TYPES = (
@@ -48,13 +56,15 @@ ORG_TYPES = (
     ObjectType.LEADERSHIP,
 )
 V, C, E, R = Action.VIEW, Action.CREATE, Action.EDIT, Action.RETIRE
+SUB, CHK, APR = Action.SUBMIT, Action.CHECK, Action.APPROVE
 ALL = frozenset({V, C, E, R})
 READ = frozenset({V})
+CATALOG_TYPES = (ObjectType.POWER, ObjectType.FLOW)
 
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     # 三员分立: the system administrator runs the organisation and accounts but never sees the audit log;
     # the security administrator grants roles and tokens; the audit administrator only reads the log.
-    Role.SYSADMIN: {**{t: ALL for t in ORG_TYPES}, ObjectType.ACCOUNT: ALL},
+    Role.SYSADMIN: {**{t: ALL for t in ORG_TYPES}, ObjectType.ACCOUNT: ALL, ObjectType.CYCLE: READ},
     Role.SECADMIN: {
         **{t: READ for t in ORG_TYPES},
         ObjectType.ACCOUNT: frozenset({V, E}),
@@ -68,8 +78,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.PERSON: ALL,
         ObjectType.ASSIGNMENT: ALL,
         ObjectType.LEADERSHIP: ALL,
+        ObjectType.CYCLE: ALL,
+        # The supervising office keeps the catalog and records the leadership's collective decision.
+        **{t: ALL | {APR} for t in CATALOG_TYPES},
     },
-    Role.UNIT_LEADER: {t: READ for t in ORG_TYPES},
+    # Checking needs, besides the role, that the leader oversees the department (分管); approving needs the
+    # unit head. Those are organisation facts the catalog services look up.
+    Role.UNIT_LEADER: {
+        **{t: READ for t in ORG_TYPES},
+        ObjectType.CYCLE: READ,
+        **{t: frozenset({V, CHK, APR}) for t in CATALOG_TYPES},
+    },
     Role.DEPT_HEAD: {
         ObjectType.UNIT: READ,
         ObjectType.DEPARTMENT: frozenset({V, E}),
@@ -77,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.PERSON: READ,
         ObjectType.ASSIGNMENT: ALL,
         ObjectType.LEADERSHIP: READ,
+        ObjectType.CYCLE: READ,
+        **{t: ALL | {SUB} for t in CATALOG_TYPES},
     },
     Role.LIAISON: {
         ObjectType.UNIT: READ,
@@ -85,6 +106,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.PERSON: READ,
         ObjectType.ASSIGNMENT: frozenset({V, C, E}),
         ObjectType.LEADERSHIP: READ,
+        ObjectType.CYCLE: READ,
+        **{t: frozenset({V, C, E}) for t in CATALOG_TYPES},
     },
     Role.POST_HOLDER: {
         ObjectType.UNIT: READ,
@@ -92,6 +115,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.POST: READ,
         ObjectType.PERSON: READ,
         ObjectType.ASSIGNMENT: READ,
+        ObjectType.CYCLE: READ,
+        **{t: READ for t in CATALOG_TYPES},
     },
 }
 
@@ -104,6 +129,8 @@ TOKEN_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.ASSIGNMENT: ALL,
         ObjectType.LEADERSHIP: ALL,
     },
+    TokenScope.POWERS_READ: {ObjectType.CYCLE: READ, **{t: READ for t in CATALOG_TYPES}},
+    TokenScope.POWERS_WRITE: {t: ALL | {SUB} for t in CATALOG_TYPES},
 }
 
 # The organisation path(s) of each object type, as ORM lookups. A Person is reached through its unit or,
@@ -114,6 +141,9 @@ PATH_LOOKUPS: dict[str, tuple[str, ...]] = {
     ObjectType.POST: ("department__path",),
     ObjectType.PERSON: ("unit__path", "department__path"),
     ObjectType.ASSIGNMENT: ("post__department__path",),
+    ObjectType.CYCLE: ("unit__path",),
+    ObjectType.POWER: ("path",),
+    ObjectType.FLOW: ("path",),
     # An account sits where its person (or, without one, its home unit) is, and is also seen by whoever
     # administers a node it holds a grant over.
     ObjectType.ACCOUNT: (

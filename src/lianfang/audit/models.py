@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
     SYSTEM = "system", _("系统操作")
+    DELETE = "delete", _("删除")
+    REVIEW = "review", _("审批")
 
 
 class AuditEntry(models.Model):

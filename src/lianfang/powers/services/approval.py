@@ -1,0 +1,180 @@
+"""The approval chain of powers and flowcharts: 部门负责人提交 → 分管领导审核 → 领导班子审定.
+
+Who may move an item is the role (accounts.permissions) *and* an organisation fact: a unit leader checks
+only what lies in the departments they oversee (分管), and approves only as the unit's head (主要领导) —
+or the supervising office records the leadership's collective decision. Anyone who may make the forward
+move from a state may instead send the item back, with reasons, which stay in its review history.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from lianfang.accounts.models import Role, User
+from lianfang.accounts.permissions import ROLE_PERMISSIONS, Action, ObjectType, can, require
+from lianfang.audit.models import AuditAction
+from lianfang.audit.services import record_change
+from lianfang.core.actor import Actor
+from lianfang.core.errors import PermissionDeniedError, ServiceError
+from lianfang.core.i18n import source_text
+from lianfang.org.models import LeadershipKind, LeadershipRole
+
+from ..models import ApprovalStatus, Flowchart, Power, ReviewAction, ReviewRecord
+
+S = ApprovalStatus
+# action → (states it starts from, state it leads to, permission it needs)
+MOVES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    ReviewAction.SUBMIT: ((S.DRAFT, S.RETURNED), S.SUBMITTED, Action.SUBMIT),
+    ReviewAction.CHECK: ((S.SUBMITTED,), S.CHECKED, Action.CHECK),
+    ReviewAction.APPROVE: ((S.CHECKED,), S.APPROVED, Action.APPROVE),
+}
+# Returning from a state needs the permission of the forward move out of it.
+RETURN_NEEDS = {S.SUBMITTED: Action.CHECK, S.CHECKED: Action.APPROVE}
+
+Item = Power | Flowchart
+
+
+def _object_type(item: Item) -> str:
+    return ObjectType.POWER if isinstance(item, Power) else ObjectType.FLOW
+
+
+def _leadership(actor: Actor, item: Item) -> list[LeadershipRole]:
+    if actor.user_id is None:
+        return []
+    person_id = User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
+    if person_id is None:
+        return []
+    return list(
+        LeadershipRole.objects.filter(person_id=person_id, unit_id=item.unit_id, end_date__isnull=True)
+        .exclude(kind=LeadershipKind.SUPERVISION)
+        .prefetch_related("departments")
+    )
+
+
+def _oversees(role: LeadershipRole, item: Item) -> bool:
+    if role.kind == LeadershipKind.HEAD:
+        return True
+    return any(item.path.startswith(d.path) for d in role.departments.all())
+
+
+def _grant_allows(actor: Actor, action: str, item: Item) -> bool:
+    """The role check, plus the organisation fact behind the leader's role for check and approve."""
+    if actor.is_system:
+        return True
+    object_type = _object_type(item)
+    if not can(actor, action, object_type, item.path):
+        return False
+    if action not in (Action.CHECK, Action.APPROVE):
+        return True
+    for role, path in actor.grants:
+        if not item.path.startswith(path) or action not in ROLE_PERMISSIONS.get(role, {}).get(
+            object_type, ()
+        ):
+            continue
+        if role != Role.UNIT_LEADER:
+            return True
+        leaderships = _leadership(actor, item)
+        if action == Action.CHECK and any(_oversees(r, item) for r in leaderships):
+            return True
+        if action == Action.APPROVE and any(r.kind == LeadershipKind.HEAD for r in leaderships):
+            return True
+    return False
+
+
+def allowed_actions(actor: Actor, item: Item) -> list[str]:
+    """The review actions this actor can take on the item now (for showing buttons)."""
+    found = [
+        a
+        for a, (starts, _to, perm) in MOVES.items()
+        if item.status in starts and _grant_allows(actor, perm, item)
+    ]
+    needs = RETURN_NEEDS.get(item.status)
+    if needs and _grant_allows(actor, needs, item):
+        found.append(ReviewAction.RETURN)
+    if item.status == S.APPROVED and (
+        _grant_allows(actor, Action.SUBMIT, item) or _grant_allows(actor, Action.APPROVE, item)
+    ):
+        found.append(ReviewAction.REVISE)
+    return found
+
+
+def _ready_to_submit(item: Item) -> None:
+    problems: list[str] = []
+    if isinstance(item, Power):
+        if not item.content:
+            problems.append("未填写具体内容")
+        if not item.bases.exists():
+            problems.append("未填写制度依据")
+        if item.flow_id is None:
+            problems.append("未关联权力运行流程图")
+        if not (item.handler_text or item.posts.exists() or item.department_id):
+            problems.append("未写明办理主体")
+    else:
+        if not item.steps.exists():
+            problems.append("流程图还没有环节")
+        elif not item.steps.filter(is_start=True).exists():
+            problems.append("流程图没有开始环节")
+    if problems:
+        raise ServiceError(f"“{item.name}”还不能提交：" + "；".join(problems))
+
+
+@transaction.atomic
+def review(actor: Actor, item: Item, action: str, comment: str = "") -> Item:
+    """Move an item along its approval chain. Returning needs reasons; they stay with the item."""
+    comment = (comment or "").strip()
+    item = type(item).objects.select_for_update().get(pk=item.pk)  # type: ignore[assignment]
+    require(actor, Action.VIEW, _object_type(item), item.path)
+    current = ApprovalStatus(item.status)
+    if action == ReviewAction.RETURN:
+        needs = RETURN_NEEDS.get(current)
+        if needs is None:
+            raise ServiceError(f"处于“{source_text(current.label)}”状态的事项不能退回")
+        if not comment:
+            raise ServiceError("退回时必须写明理由（责令重新查找、评估的原因）", field="comment")
+        target = S.RETURNED
+        if not _grant_allows(actor, needs, item):
+            raise PermissionDeniedError("您不能退回处于此状态的事项")
+    elif action == ReviewAction.REVISE:
+        if current != S.APPROVED:
+            raise ServiceError("只有已审定的事项才能重新修订")
+        if not (_grant_allows(actor, Action.SUBMIT, item) or _grant_allows(actor, Action.APPROVE, item)):
+            raise PermissionDeniedError("您不能重新修订此事项")
+        target = S.DRAFT
+    elif action in MOVES:
+        starts, target, perm = MOVES[action]
+        if current not in starts:
+            label = source_text(ReviewAction(action).label)
+            raise ServiceError(f"处于“{source_text(current.label)}”状态的事项不能执行“{label}”")
+        if not _grant_allows(actor, perm, item):
+            what = {
+                Action.SUBMIT: "只有本部门负责人可以提交",
+                Action.CHECK: "只有分管该部门的校（局）领导可以审核",
+                Action.APPROVE: "只有主要领导或纪检监察机构可以登记领导班子的审定结果",
+            }[perm]
+            raise PermissionDeniedError(what)
+        if action == ReviewAction.SUBMIT:
+            _ready_to_submit(item)
+    else:
+        raise ServiceError("未知的审批操作")
+    before = {"status": item.status}
+    item.status = target
+    item.save(update_fields=["status", "updated_at"])
+    ReviewRecord.objects.create(
+        power=item if isinstance(item, Power) else None,
+        flow=item if isinstance(item, Flowchart) else None,
+        action=action,
+        from_status=current,
+        to_status=target,
+        comment=comment,
+        actor_name=actor.name,
+        user_id=actor.user_id,
+    )
+    record_change(
+        actor,
+        AuditAction.REVIEW,
+        item,
+        scope_path=item.path,
+        before=before,
+        after={"status": target, "action": action, "comment": comment},
+    )
+    return item

@@ -1,0 +1,59 @@
+"""Steps every catalog write shares: where an item sits, cleaning text, saving with field checks."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+
+from lianfang.core.errors import ServiceError
+from lianfang.core.i18n import source_text
+from lianfang.cycles.models import Cycle, CycleStatus
+from lianfang.org.models import Department, Status
+
+from ..models import ApprovalStatus
+
+EDITABLE = (ApprovalStatus.DRAFT, ApprovalStatus.RETURNED)
+
+
+def clean(text: str | None) -> str:
+    # People paste from Word and Excel: trim ordinary and full-width spaces.
+    return (text or "").strip().strip("\u3000").strip()
+
+
+def place(cycle: Cycle, department: Department | None) -> str:
+    """The organisation path of a catalog item: its department's, or its unit's for unit-level items."""
+    if department is None:
+        return cycle.unit.path
+    return department.path
+
+
+def check_place(cycle: Cycle, department: Department | None, errors: dict[str, list[str]]) -> None:
+    if cycle.status != CycleStatus.OPEN:
+        errors.setdefault("cycle", []).append(f"{cycle}已结束，不能再修改")
+    if department is not None:
+        if department.unit_id != cycle.unit_id:
+            errors.setdefault("department", []).append("部门不属于该年度周期的单位")
+        elif department.status != Status.ACTIVE:
+            errors.setdefault("department", []).append(f"部门“{department.name}”已停用")
+
+
+def require_editable(status: str, what: str) -> None:
+    if status not in EDITABLE:
+        raise ServiceError(
+            f"{what}处于“{source_text(ApprovalStatus(status).label)}”状态，不能修改；需先退回或重新修订"
+        )
+
+
+def save(obj: Model, integrity_message: str) -> None:
+    try:
+        obj.clean_fields(exclude=["path"])
+    except ValidationError as exc:
+        raise ServiceError(
+            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        ) from exc
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ServiceError(integrity_message) from exc
