@@ -12,6 +12,10 @@ OPERATOR_HELP = """\
   lianfang serve [--bind ADDR]          生产方式启动网站（gunicorn）/ production server
   lianfang worker                       后台任务与定时作业 / background worker and periodic jobs
   lianfang import org FILE.xlsx [--dry-run] [--json]   导入组织机构 / import the organisation
+  lianfang import powers FILE.xlsx [--dry-run] [--json] 导入职权目录（附件一）/ import the power catalog
+  lianfang import flows FILE.yaml [--dry-run] [--json]  导入流程图 / import flowcharts
+  lianfang export powers --format xlsx|pdf -o FILE     导出职权目录 / export the catalog
+  lianfang export flows -o FILE.yaml                   导出流程图 / export flowcharts
   lianfang audit verify                 校验审计日志哈希链 / verify the audit chain
   lianfang backup FILE                  全量备份（校验后写出）/ full verified backup
   lianfang restore FILE [--replace]     从备份恢复 / restore from a backup

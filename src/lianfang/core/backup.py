@@ -33,7 +33,7 @@ from lianfang.core.errors import ServiceError
 FORMAT = "lianfang-backup"
 FORMAT_VERSION = 1
 # Operational bookkeeping (sessions, lock-out counters, task queue, scheduler state) is not backed up.
-BACKED_UP_APPS = ("org", "accounts", "audit")
+BACKED_UP_APPS = ("org", "accounts", "cycles", "powers", "audit")
 
 
 def backed_up_models() -> list[type[models.Model]]:
