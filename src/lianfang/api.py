@@ -135,3 +135,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/org/", "lianfang.org.api.router")
+api.add_router("/cycles", "lianfang.cycles.api.router")
+api.add_router("/powers", "lianfang.powers.api.catalog.router")
+api.add_router("/flows", "lianfang.powers.api.flows.router")
