@@ -41,94 +41,32 @@ HEADERS = [c.header for c in COLUMNS]
 def build_catalog(org: TwoUnits, cycle: Cycle) -> dict[str, Power]:
     """Several departments, a unit-level power, bases with articles, categories, a secret power,
     dispositions with reasons, flows; sort_order 1..n per department (the row order of the sheets)."""
-    f1 = make_flow(cycle, org.finance, "F1")
-    f2 = make_flow(cycle, org.academic, "F2")
-    specs: list[tuple[Any, str, dict[str, Any]]] = [
-        (
-            org.finance,
-            "CW-01",
-            dict(
-                name="经费报销审核",
-                content="审核报销单据的真实性、合规性\n超过限额的报分管领导审批",
-                handler_text="财务处会计核算科",
-                bases=[("《中华人民共和国会计法》", "第十条"), ("《学院财务管理办法》", "第五条、第六条")],
-                category=PowerCategory.INTERNAL,
-                flow=f1,
-                sort_order=1,
-            ),
-        ),
-        (
-            org.finance,
-            "CW-02",
-            dict(
-                name="预算编制",
-                content="编制学院年度预算",
-                handler_text="财务处",
-                bases=[("学院预算管理规定", "第三条")],
-                category=PowerCategory.INSPECTION,
-                disposition=Disposition.ADJUST,
-                disposition_reason="预算审批权上移至领导班子",
-                is_secret=True,
-                sort_order=2,
-            ),
-        ),
-        (
-            org.finance_office,
-            "HS-01",
-            dict(
-                name="收费许可",
-                content="对外收费项目的许可",
-                handler_text="核算科",
-                bases=[("《行政事业性收费管理办法》", "")],
-                category=PowerCategory.LICENSING,
-                audience=Audience.EXTERNAL,
-                disposition=Disposition.NEW,
-                disposition_reason="新明确的职权",
-                sort_order=1,
-            ),
-        ),
-        (
-            org.academic,
-            "JW-01",
-            dict(
-                name="学籍异动审批",
-                content="休学、复学、退学的审批",
-                handler_text="教务处学籍科",
-                bases=[("《普通高等学校学生管理规定》", "第二十八条")],
-                category=PowerCategory.LICENSING,
-                audience=Audience.EXTERNAL,
-                flow=f2,
-                sort_order=1,
-            ),
-        ),
-        (
-            org.academic,
-            "JW-02",
-            dict(
-                name="教材征订",
-                content="统一征订教材",
-                handler_text="教务处",
-                bases=[],
-                category=PowerCategory.OTHER,
-                disposition=Disposition.ABOLISH,
-                disposition_reason="改由二级学院自行征订",
-                sort_order=2,
-            ),
-        ),
-        (
-            None,
-            "XY-01",
-            dict(
-                name="“三重一大”事项决策",
-                content="重大事项决策、重要干部任免、重大项目安排、大额度资金使用",
-                handler_text="学院领导班子",
-                bases=[("学院章程", "第二十条"), ("《关于“三重一大”决策制度的实施办法》", "")],
-                category=PowerCategory.INTERNAL,
-                sort_order=1,
-            ),
-        ),
-    ]
-    return {code: make_power(cycle, dept, code, **fields) for dept, code, fields in specs}
+    f1, f2 = make_flow(cycle, org.finance, "F1"), make_flow(cycle, org.academic, "F2")
+    cat, dis = PowerCategory, Disposition
+
+    def add(dept: Any, code: str, name: str, content: str, handler: str, **extra: Any) -> Power:
+        return make_power(cycle, dept, code, name=name, content=content, handler_text=handler, **extra)
+
+    made = [
+        add(org.finance, "CW-01", "经费报销审核", "审核报销单据的真实性、合规性\n超过限额的报分管领导审批",
+            "财务处会计核算科", category=cat.INTERNAL, flow=f1, sort_order=1,
+            bases=[("《中华人民共和国会计法》", "第十条"), ("《学院财务管理办法》", "第五条、第六条")]),
+        add(org.finance, "CW-02", "预算编制", "编制学院年度预算", "财务处",
+            bases=[("学院预算管理规定", "第三条")], category=cat.INSPECTION, disposition=dis.ADJUST,
+            disposition_reason="预算审批权上移至领导班子", is_secret=True, sort_order=2),
+        add(org.finance_office, "HS-01", "收费许可", "对外收费项目的许可", "核算科",
+            bases=[("《行政事业性收费管理办法》", "")], category=cat.LICENSING, audience=Audience.EXTERNAL,
+            disposition=dis.NEW, disposition_reason="新明确的职权", sort_order=1),
+        add(org.academic, "JW-01", "学籍异动审批", "休学、复学、退学的审批", "教务处学籍科",
+            bases=[("《普通高等学校学生管理规定》", "第二十八条")], category=cat.LICENSING,
+            audience=Audience.EXTERNAL, flow=f2, sort_order=1),
+        add(org.academic, "JW-02", "教材征订", "统一征订教材", "教务处", bases=[], category=cat.OTHER,
+            disposition=dis.ABOLISH, disposition_reason="改由二级学院自行征订", sort_order=2),
+        add(None, "XY-01", "“三重一大”事项决策", "重大事项决策、重要干部任免、重大项目安排、大额度资金使用",
+            "学院领导班子", category=cat.INTERNAL, sort_order=1,
+            bases=[("学院章程", "第二十条"), ("《关于“三重一大”决策制度的实施办法》", "")]),
+    ]  # fmt: skip
+    return {p.code: p for p in made}
 
 
 def snapshot(power: Power) -> dict[str, Any]:
@@ -429,6 +367,36 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(org: TwoUnits, tmp_pat
     assert (report.created, report.updated) == (0, 0)
     assert (Power.objects.count(), AuditEntry.objects.count()) == before
     assert "6 处错误" in report.summary_lines()[0]
+
+
+def test_codes_flows_and_departments_by_sheet_name_or_column(org: TwoUnits, tmp_path: Path) -> None:
+    cycle = make_cycle(org.college, 2026)
+    make_flow(cycle, org.academic, "F2")
+    head = ["职权编码", "权力名称", "具体内容", "办理主体", "制度依据", "流程编号", "部门"]
+    exam = [f"D{org.academic.pk}-01", "考务", "组织考试", "", "", "", ""]
+    good = {
+        "教务处": [head, ["", "排课", "安排课表", "教务处", "", "F2", ""], exam],
+        "单位层面": [head, ["XY-01", "决策", "集体决策", "班子", "学院章程第二十条", "", "核算科"]],
+    }
+    report = import_catalog_xlsx(write(tmp_path / "g.xlsx", good), actor=SYSTEM, cycle=cycle)
+    assert report.errors == [] and report.created == 3
+    got = {p.name: (p.code, p.department_id, p.flow.code if p.flow else "") for p in Power.objects.all()}
+    a = org.academic.pk
+    # The generated code skips the one written in a later row; the 部门 column beats the sheet's.
+    assert got == {
+        "排课": (f"D{a}-02", a, "F2"),
+        "考务": (f"D{a}-01", a, ""),
+        "决策": ("XY-01", org.finance_office.pk, ""),
+    }
+
+    bad = {"Sheet1": [head, ["C-1", "甲", "", "", "", "F9", ""], ["C-1", "乙", "", "", "", "", ""]]}
+    report = import_catalog_xlsx(write(tmp_path / "b.xlsx", bad), actor=SYSTEM, cycle=cycle)
+    assert [str(e) for e in report.errors] == [
+        "工作表 Sheet1 [部门]：未能确定部门：表格上方没有填写“部门：”，"
+        "工作表名“Sheet1”也不是某职业学院的部门",
+        "工作表 Sheet1 第 2 行 [流程编号]：流程编号“F9”在2026年度中不存在，请先录入流程图",
+        "工作表 Sheet1 第 3 行 [职权编码]：职权编码“C-1”与工作表 Sheet1 第 2 行重复",
+    ]
 
 
 def test_dry_run_writes_nothing(org: TwoUnits, tmp_path: Path) -> None:
