@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("lianfang.core.urls")),
     path("accounts/", include("lianfang.accounts.urls")),
     path("org/", include("lianfang.org.urls")),
+    path("powers/", include("lianfang.powers.urls")),
     path("audit/", include("lianfang.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

@@ -29,7 +29,9 @@ def test_navigation_lists_the_whole_platform_with_unbuilt_sections_disabled(
     html = client_for(logins.supervisor).get(reverse("core:home")).content.decode()
     nav = nav_of(html)
     assert f'href="{reverse("org:tree")}"' in nav and "组织机构" in nav
-    for label in ("职权目录", "风险点", "预警处置", "公开"):
+    # 职权目录 and 流程图 are built: links for whoever may read the catalog.
+    assert f'href="{reverse("powers:catalog")}"' in nav and f'href="{reverse("powers:flow_list")}"' in nav
+    for label in ("风险点", "防控措施", "预警处置", "公开"):
         item = re.search(
             rf'<span class="side-nav__item is-disabled"[^>]*><span class="side-nav__label">{label}</span>'
             '<span class="badge badge--soon">即将上线',

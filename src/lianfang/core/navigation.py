@@ -28,9 +28,15 @@ def navigation(actor: Actor) -> list[NavItem]:
         can_anywhere(actor, Action.VIEW, t) for t in (ObjectType.UNIT, ObjectType.DEPARTMENT, ObjectType.POST)
     ):
         items.append(NavItem("org", str(_("组织机构")), reverse("org:tree")))
+    for key, label, object_type, url_name in (
+        ("powers", _("职权目录"), ObjectType.POWER, "powers:catalog"),
+        ("flows", _("流程图"), ObjectType.FLOW, "powers:flow_list"),
+    ):
+        if can_anywhere(actor, Action.VIEW, object_type):
+            items.append(NavItem(key, str(label), reverse(url_name)))
+        else:
+            items.append(NavItem(key, str(label), None))
     for key, label in (
-        ("powers", _("职权目录")),
-        ("flows", _("流程图")),
         ("risks", _("风险点")),
         ("measures", _("防控措施")),
         ("supervision", _("电子监察")),

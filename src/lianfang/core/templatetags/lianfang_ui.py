@@ -58,7 +58,7 @@ def query_without(querydict: Any, key: str) -> str:
     return str(params.urlencode())
 
 
-SECTION_OF_NAMESPACE = {"org": "org", "accounts": "system", "audit": "system"}
+SECTION_OF_NAMESPACE = {"org": "org", "accounts": "system", "audit": "system", "powers": "powers"}
 
 
 @register.simple_tag(takes_context=True)
@@ -69,6 +69,8 @@ def active_section(context: template.Context) -> str:
         return ""
     if match.url_name in {"password_change", "login", "logout"}:
         return ""
+    if match.namespace == "powers" and match.url_name.startswith("flow"):
+        return "flows"
     return SECTION_OF_NAMESPACE.get(match.namespace, "")
 
 
