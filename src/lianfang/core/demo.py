@@ -22,6 +22,7 @@ from lianfang.org import services as org
 from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
 
 from . import demo_data as data
+from .demo_catalog import load_catalog
 from .demo_data import DEMO_PASSWORD
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoSummary", "demo_accounts", "load_demo"]
@@ -102,7 +103,8 @@ def _default_start(index: int) -> date:
 
 
 def load_demo(stdout: Writer | None = None) -> DemoSummary:
-    """Create the demo college with its organisation, leadership, liaisons and one login per role."""
+    """Create the demo college with its organisation, leadership, liaisons, one login per role and its
+    power catalog (two yearly cycles)."""
     code = data.UNIT["code"]
     if Unit.objects.filter(code=code).exists():
         if stdout is not None:
@@ -156,6 +158,7 @@ class _Loader:
             "已载入：{departments} 个部门（含科室），{posts} 个岗位，{persons} 名人员，"
             "{assignments} 条任职记录，{accounts} 个演示账号。".format(**counts)
         )
+        counts.update(load_catalog(self.actor, self.unit, self.say))
         return counts
 
     def create_departments(self) -> None:
