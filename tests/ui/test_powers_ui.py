@@ -707,6 +707,10 @@ def test_editor_page_loads_its_script_and_styles_from_static(
     assert '<script src="/static/powers/editor.js" defer></script>' in html
     assert '<link rel="stylesheet" href="/static/powers/powers.css">' in html
     assert 'hx-trigger="flow-changed from:body"' in html
+    # After a change the diagram and the analysis come back in one response (the analysis out of band).
+    preview = html_of(client, reverse("powers:flow_preview", args=[flow.pk]) + "?markers=1")
+    assert preview.startswith("<svg")
+    assert 'id="flow-analysis" aria-live="polite" hx-swap-oob="true"' in preview
     for url in ("/static/powers/editor.js", "/static/powers/powers.css"):
         response = client.get(url)
         assert response.status_code == 200

@@ -23,6 +23,11 @@ def _set_queryset(form: forms.Form, name: str, qs: QuerySet[Any] | None) -> None
     field.queryset = qs if qs is not None else field.queryset.none()  # type: ignore[attr-defined]
 
 
+def dept_label(dept: Department) -> str:
+    """A department with its parent, so that 财务处 › 核算科 reads as a place in the unit."""
+    return f"{dept.parent.name} › {dept.name}" if dept.parent_id and dept.parent else dept.name
+
+
 def post_label(post: Post) -> str:
     return f"{post.name}（{post.department.name}）"
 
@@ -42,6 +47,7 @@ class CatalogFilterForm(forms.Form):
     def __init__(self, *args: Any, departments: QuerySet[Department] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         _set_queryset(self, "department", departments)
+        self.fields["department"].label_from_instance = dept_label  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         """The valid filters (an invalid one counts as not given)."""
@@ -107,6 +113,7 @@ class PowerForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         _set_queryset(self, "department", departments)
+        self.fields["department"].label_from_instance = dept_label  # type: ignore[attr-defined]
         _set_queryset(self, "posts", posts)
         if posts_url:  # choosing a department redraws its posts (htmx)
             self.fields["department"].widget.attrs.update(
@@ -206,6 +213,7 @@ class FlowForm(LimitFields):
     ):
         super().__init__(*args, **kwargs)
         _set_queryset(self, "department", departments)
+        self.fields["department"].label_from_instance = dept_label  # type: ignore[attr-defined]
         self.fields["department"].required = not unit_level
 
 

@@ -2,7 +2,7 @@
 
 from .catalog import catalog, catalog_compare, catalog_export
 from .cycles import cycle_close, cycle_create, cycle_list, cycle_open_next
-from .editor import flow_editor, flow_editor_op
+from .editor import flow_editor, flow_editor_op, flow_preview
 from .flows import (
     flow_analysis,
     flow_create,
@@ -42,6 +42,7 @@ __all__ = [
     "flow_editor_op",
     "flow_list",
     "flow_pdf",
+    "flow_preview",
     "flow_review",
     "power_basis_row",
     "power_create",

@@ -82,7 +82,7 @@ def place_choices(
     (a unit-level item, without department) is allowed."""
     visible = org_selectors.departments(actor).filter(unit=unit, status=Status.ACTIVE).order_by("path")
     allowed = [d.pk for d in visible if can(actor, action, object_type, d.path)]
-    return Department.objects.filter(pk__in=allowed).select_related("unit").order_by("path"), can(
+    return Department.objects.filter(pk__in=allowed).select_related("unit", "parent").order_by("path"), can(
         actor, action, object_type, unit.path
     )
 

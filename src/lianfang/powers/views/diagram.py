@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
@@ -60,7 +61,18 @@ def markers(spec: FlowSpec, found: list[Finding]) -> dict[str, list[StepMarker]]
     return out
 
 
+ZOOM = 1.3
+_NATURAL = re.compile(r'^<svg\b[^>]*?\sdata-width="([0-9.]+)"')
+
+
 def svg(spec: FlowSpec, found: list[Finding] | None = None) -> SafeString:
-    """The diagram; with `found`, the findings as markers. The renderer escapes every text it draws."""
+    """The diagram; with `found`, the findings as markers. The renderer escapes every text it draws.
+
+    Drawn a little above its natural width (the stylesheet shrinks a wide one to the pane, but a short
+    flow is not blown up to the pane's width)."""
     drawn = flow_svg(spec, markers=markers(spec, found) if found else None)
+    natural = _NATURAL.match(drawn)
+    if natural:
+        width = float(natural.group(1)) * ZOOM
+        drawn = drawn.replace('width="100%"', f'width="{width:.0f}pt"', 1)
     return mark_safe(drawn)  # noqa: S308

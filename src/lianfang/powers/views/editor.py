@@ -362,6 +362,22 @@ def flow_editor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @ui_view
+def flow_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor's right-hand side after a change: the diagram, and the analysis swapped in beside it
+    (one request, so the two never race each other)."""
+    actor = actor_of(request)
+    spec = selectors.flow_spec(selectors.get_flow(actor, pk))
+    found = diagram.findings(spec)
+    markers_on = request.GET.get("markers") == "1"
+    return render(
+        request,
+        "powers/editor/_preview.html",
+        {"svg": diagram.svg(spec, found if markers_on else None), "findings": diagram.shown(spec, found)},
+    )
+
+
+@login_required
+@ui_view
 @require_POST
 def flow_editor_op(request: HttpRequest, pk: int, op: str) -> HttpResponse:
     if op not in OPS:
