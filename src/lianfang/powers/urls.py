@@ -26,7 +26,6 @@ urlpatterns = [
     path("flows/<int:pk>/review/", views.flow_review, name="flow_review"),
     path("flows/<int:pk>/pdf/", views.flow_pdf, name="flow_pdf"),
     path("flows/<int:pk>/diagram/", views.flow_diagram, name="flow_diagram"),
-    path("flows/<int:pk>/analysis/", views.flow_analysis, name="flow_analysis"),
     path("flows/<int:pk>/editor/", views.flow_editor, name="flow_editor"),
     path("flows/<int:pk>/editor/preview/", views.flow_preview, name="flow_preview"),
     path("flows/<int:pk>/editor/<slug:op>/", views.flow_editor_op, name="flow_editor_op"),

@@ -4,7 +4,6 @@ from .catalog import catalog, catalog_compare, catalog_export
 from .cycles import cycle_close, cycle_create, cycle_list, cycle_open_next
 from .editor import flow_editor, flow_editor_op, flow_preview
 from .flows import (
-    flow_analysis,
     flow_create,
     flow_delete,
     flow_detail,
@@ -32,7 +31,6 @@ __all__ = [
     "cycle_create",
     "cycle_list",
     "cycle_open_next",
-    "flow_analysis",
     "flow_create",
     "flow_delete",
     "flow_detail",

@@ -390,7 +390,10 @@ def flow_editor_op(request: HttpRequest, pk: int, op: str) -> HttpResponse:
             return not_editable(request, flow, flow_url(flow))
         ed = Editor(request, actor, flow, editor_spec(flow))
         ed.errors.append(_("流程图已提交审核或已审定，不能修改；需先退回或重新修订。"))
-        return render(request, "powers/editor/_main.html", context(ed))
+        response = render(request, "powers/editor/_main.html", context(ed))
+        response["HX-Retarget"] = "#editor-main"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     ed = Editor(request, actor, flow, editor_spec(flow))
     try:
         OPS[op](ed)

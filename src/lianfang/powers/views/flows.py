@@ -143,14 +143,6 @@ def flow_diagram(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @ui_view
-def flow_analysis(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    spec = selectors.flow_spec(selectors.get_flow(actor, pk))
-    return render(request, "powers/_analysis.html", {"findings": diagram.shown(spec, diagram.findings(spec))})
-
-
-@login_required
-@ui_view
 @require_POST
 def flow_review(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
