@@ -124,7 +124,11 @@ def simple_flow_spec(code: str = "F1", post: Post | None = None) -> Any:
             StepSpec("S2", "审核", "check", None, "科长", time_limit=2, supervision="纪委"),
             StepSpec("S3", "决定", "decide", None, "分管领导", time_limit=2, supervision="纪委"),
         ),
-        transitions=(TransitionSpec("S1", "S2"), TransitionSpec("S2", "S3"), TransitionSpec("S2", "S1", "补正")),
+        transitions=(
+            TransitionSpec("S1", "S2"),
+            TransitionSpec("S2", "S3"),
+            TransitionSpec("S2", "S1", "补正"),
+        ),
         statutory_limit=20,
         promised_limit=10,
     )
@@ -133,7 +137,9 @@ def simple_flow_spec(code: str = "F1", post: Post | None = None) -> Any:
 def make_flow(cycle: Any, department: Department | None, code: str = "F1", post: Post | None = None) -> Any:
     from lianfang.powers.services import FlowData, create_flow
 
-    data = FlowData(code=code, name=f"流程{code}", department=department, statutory_limit=20, promised_limit=10)
+    data = FlowData(
+        code=code, name=f"流程{code}", department=department, statutory_limit=20, promised_limit=10
+    )
     return create_flow(SYSTEM, cycle, data, simple_flow_spec(code, post))
 
 

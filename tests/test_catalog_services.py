@@ -90,8 +90,14 @@ def test_next_cycle_copies_drafts_linked_to_last_year_and_compares(org: TwoUnits
     update_power(
         SYSTEM,
         p2,
-        PowerData(code="P2", name="新名称", content="具体内容", department=org.finance, flow=new_flow,
-                  bases=[("新文件", "第一条")]),
+        PowerData(
+            code="P2",
+            name="新名称",
+            content="具体内容",
+            department=org.finance,
+            flow=new_flow,
+            bases=[("新文件", "第一条")],
+        ),
     )
     make_power(new_cycle, org.academic, "P9", disposition=Disposition.NEW, disposition_reason="新增职能")
     assert {c.field for c in power_changes(Power.objects.get(pk=p2.pk))} == {"name", "bases"}

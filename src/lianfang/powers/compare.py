@@ -56,7 +56,7 @@ def power_changes(power: Power) -> list[FieldChange]:
     for name in COMPARED_FIELDS:
         before, after = _display(old, name), _display(power, name)
         if before != after:
-            label = source_text(Power._meta.get_field(name).verbose_name)
+            label = source_text(Power._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             changes.append(FieldChange(name, label, before, after))
     if _bases(old) != _bases(power):
         changes.append(FieldChange("bases", "制度依据", _bases(old), _bases(power)))

@@ -6,232 +6,656 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cycles', '0001_initial'),
-        ('org', '0001_initial'),
+        ("cycles", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Flowchart',
+            name="Flowchart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('code', models.CharField(max_length=40, verbose_name='流程编号')),
-                ('name', models.CharField(max_length=200, verbose_name='流程名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('statutory_limit', models.PositiveIntegerField(blank=True, null=True, verbose_name='法定时限')),
-                ('statutory_unit', models.CharField(choices=[('working', '工作日'), ('calendar', '自然日')], default='working', max_length=10, verbose_name='法定时限单位')),
-                ('promised_limit', models.PositiveIntegerField(blank=True, null=True, verbose_name='承诺时限')),
-                ('promised_unit', models.CharField(choices=[('working', '工作日'), ('calendar', '自然日')], default='working', max_length=10, verbose_name='承诺时限单位')),
-                ('is_secret', models.BooleanField(default=False, verbose_name='涉密')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待领导班子审定'), ('approved', '已审定'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='审批状态')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flowcharts', to='cycles.cycle', verbose_name='年度周期')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='flowcharts', to='org.department', verbose_name='办理部门')),
-                ('predecessor', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='successor', to='powers.flowchart', verbose_name='上年度流程')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                ("code", models.CharField(max_length=40, verbose_name="流程编号")),
+                ("name", models.CharField(max_length=200, verbose_name="流程名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "statutory_limit",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="法定时限"),
+                ),
+                (
+                    "statutory_unit",
+                    models.CharField(
+                        choices=[("working", "工作日"), ("calendar", "自然日")],
+                        default="working",
+                        max_length=10,
+                        verbose_name="法定时限单位",
+                    ),
+                ),
+                (
+                    "promised_limit",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="承诺时限"),
+                ),
+                (
+                    "promised_unit",
+                    models.CharField(
+                        choices=[("working", "工作日"), ("calendar", "自然日")],
+                        default="working",
+                        max_length=10,
+                        verbose_name="承诺时限单位",
+                    ),
+                ),
+                ("is_secret", models.BooleanField(default=False, verbose_name="涉密")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待分管领导审核"),
+                            ("checked", "待领导班子审定"),
+                            ("approved", "已审定"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="审批状态",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flowcharts",
+                        to="cycles.cycle",
+                        verbose_name="年度周期",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flowcharts",
+                        to="org.department",
+                        verbose_name="办理部门",
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successor",
+                        to="powers.flowchart",
+                        verbose_name="上年度流程",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流程图',
-                'verbose_name_plural': '流程图',
-                'ordering': ['cycle_id', 'code'],
+                "verbose_name": "流程图",
+                "verbose_name_plural": "流程图",
+                "ordering": ["cycle_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='DiscretionRule',
+            name="DiscretionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('violation', models.CharField(max_length=300, verbose_name='违法情形')),
-                ('circumstance', models.CharField(blank=True, max_length=300, verbose_name='情节')),
-                ('min_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='下限金额')),
-                ('max_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='上限金额')),
-                ('measure', models.CharField(blank=True, max_length=300, verbose_name='处罚种类/措施')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('flow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discretion', to='powers.flowchart')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("violation", models.CharField(max_length=300, verbose_name="违法情形")),
+                ("circumstance", models.CharField(blank=True, max_length=300, verbose_name="情节")),
+                (
+                    "min_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="下限金额"
+                    ),
+                ),
+                (
+                    "max_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="上限金额"
+                    ),
+                ),
+                ("measure", models.CharField(blank=True, max_length=300, verbose_name="处罚种类/措施")),
+                ("basis", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discretion",
+                        to="powers.flowchart",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '裁量基准',
-                'verbose_name_plural': '裁量基准',
-                'ordering': ['flow_id', 'order', 'id'],
+                "verbose_name": "裁量基准",
+                "verbose_name_plural": "裁量基准",
+                "ordering": ["flow_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FlowStep',
+            name="FlowStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='环节编号')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('name', models.CharField(max_length=200, verbose_name='环节名称')),
-                ('kind', models.CharField(choices=[('accept', '受理'), ('review', '审查'), ('check', '审核'), ('decide', '决定'), ('execute', '执行'), ('deliver', '送达'), ('supervise', '监督'), ('other', '其他')], default='other', max_length=10, verbose_name='环节类别')),
-                ('handler', models.CharField(blank=True, max_length=200, verbose_name='办理主体')),
-                ('basis', models.TextField(blank=True, verbose_name='依据')),
-                ('conditions', models.TextField(blank=True, verbose_name='条件')),
-                ('materials', models.TextField(blank=True, verbose_name='所需材料')),
-                ('time_limit', models.PositiveIntegerField(blank=True, null=True, verbose_name='办理时限')),
-                ('limit_unit', models.CharField(choices=[('working', '工作日'), ('calendar', '自然日')], default='working', max_length=10, verbose_name='时限单位')),
-                ('supervision', models.CharField(blank=True, max_length=300, verbose_name='监督渠道')),
-                ('applicant_rights', models.TextField(blank=True, verbose_name='相对人权利')),
-                ('is_start', models.BooleanField(default=False, verbose_name='开始环节')),
-                ('flow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='powers.flowchart')),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.post', verbose_name='办理岗位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="环节编号")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("name", models.CharField(max_length=200, verbose_name="环节名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("accept", "受理"),
+                            ("review", "审查"),
+                            ("check", "审核"),
+                            ("decide", "决定"),
+                            ("execute", "执行"),
+                            ("deliver", "送达"),
+                            ("supervise", "监督"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=10,
+                        verbose_name="环节类别",
+                    ),
+                ),
+                ("handler", models.CharField(blank=True, max_length=200, verbose_name="办理主体")),
+                ("basis", models.TextField(blank=True, verbose_name="依据")),
+                ("conditions", models.TextField(blank=True, verbose_name="条件")),
+                ("materials", models.TextField(blank=True, verbose_name="所需材料")),
+                ("time_limit", models.PositiveIntegerField(blank=True, null=True, verbose_name="办理时限")),
+                (
+                    "limit_unit",
+                    models.CharField(
+                        choices=[("working", "工作日"), ("calendar", "自然日")],
+                        default="working",
+                        max_length=10,
+                        verbose_name="时限单位",
+                    ),
+                ),
+                ("supervision", models.CharField(blank=True, max_length=300, verbose_name="监督渠道")),
+                ("applicant_rights", models.TextField(blank=True, verbose_name="相对人权利")),
+                ("is_start", models.BooleanField(default=False, verbose_name="开始环节")),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="powers.flowchart",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.post",
+                        verbose_name="办理岗位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流程环节',
-                'verbose_name_plural': '流程环节',
-                'ordering': ['flow_id', 'order', 'id'],
+                "verbose_name": "流程环节",
+                "verbose_name_plural": "流程环节",
+                "ordering": ["flow_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FlowTransition',
+            name="FlowTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, max_length=100, verbose_name='条件')),
-                ('flow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='powers.flowchart')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing', to='powers.flowstep')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incoming', to='powers.flowstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=100, verbose_name="条件")),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="powers.flowchart",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outgoing",
+                        to="powers.flowstep",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incoming",
+                        to="powers.flowstep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流转',
-                'verbose_name_plural': '流转',
-                'ordering': ['flow_id', 'id'],
+                "verbose_name": "流转",
+                "verbose_name_plural": "流转",
+                "ordering": ["flow_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Power',
+            name="Power",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('code', models.CharField(max_length=40, verbose_name='职权编码')),
-                ('name', models.CharField(max_length=200, verbose_name='职权名称')),
-                ('content', models.TextField(blank=True, verbose_name='具体内容')),
-                ('category', models.CharField(choices=[('licensing', '行政许可'), ('penalty', '行政处罚'), ('coercion', '行政强制'), ('levy', '行政征收'), ('benefit', '行政给付'), ('inspection', '行政检查/监管'), ('internal', '内部人财物管理'), ('other', '其他')], default='other', max_length=12, verbose_name='职权类别')),
-                ('audience', models.CharField(choices=[('external', '对外'), ('internal', '对内')], default='internal', max_length=10, verbose_name='对外/对内')),
-                ('handler_text', models.CharField(blank=True, max_length=300, verbose_name='办理主体')),
-                ('disposition', models.CharField(choices=[('keep', '保留'), ('adjust', '调整'), ('abolish', '废止'), ('new', '新明确')], default='keep', max_length=10, verbose_name='清理意见')),
-                ('disposition_reason', models.TextField(blank=True, verbose_name='清理理由')),
-                ('is_secret', models.BooleanField(default=False, verbose_name='涉密')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待领导班子审定'), ('approved', '已审定'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='审批状态')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='powers', to='cycles.cycle', verbose_name='年度周期')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='powers', to='org.department', verbose_name='办理部门')),
-                ('flow', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='powers', to='powers.flowchart', verbose_name='流程图')),
-                ('posts', models.ManyToManyField(blank=True, related_name='powers', to='org.post', verbose_name='办理岗位')),
-                ('predecessor', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='successor', to='powers.power', verbose_name='上年度职权')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=500)),
+                ("code", models.CharField(max_length=40, verbose_name="职权编码")),
+                ("name", models.CharField(max_length=200, verbose_name="职权名称")),
+                ("content", models.TextField(blank=True, verbose_name="具体内容")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "行政许可"),
+                            ("penalty", "行政处罚"),
+                            ("coercion", "行政强制"),
+                            ("levy", "行政征收"),
+                            ("benefit", "行政给付"),
+                            ("inspection", "行政检查/监管"),
+                            ("internal", "内部人财物管理"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="职权类别",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("external", "对外"), ("internal", "对内")],
+                        default="internal",
+                        max_length=10,
+                        verbose_name="对外/对内",
+                    ),
+                ),
+                ("handler_text", models.CharField(blank=True, max_length=300, verbose_name="办理主体")),
+                (
+                    "disposition",
+                    models.CharField(
+                        choices=[
+                            ("keep", "保留"),
+                            ("adjust", "调整"),
+                            ("abolish", "废止"),
+                            ("new", "新明确"),
+                        ],
+                        default="keep",
+                        max_length=10,
+                        verbose_name="清理意见",
+                    ),
+                ),
+                ("disposition_reason", models.TextField(blank=True, verbose_name="清理理由")),
+                ("is_secret", models.BooleanField(default=False, verbose_name="涉密")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待分管领导审核"),
+                            ("checked", "待领导班子审定"),
+                            ("approved", "已审定"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="审批状态",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="powers",
+                        to="cycles.cycle",
+                        verbose_name="年度周期",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="powers",
+                        to="org.department",
+                        verbose_name="办理部门",
+                    ),
+                ),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="powers",
+                        to="powers.flowchart",
+                        verbose_name="流程图",
+                    ),
+                ),
+                (
+                    "posts",
+                    models.ManyToManyField(
+                        blank=True, related_name="powers", to="org.post", verbose_name="办理岗位"
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successor",
+                        to="powers.power",
+                        verbose_name="上年度职权",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职权',
-                'verbose_name_plural': '职权',
-                'ordering': ['cycle_id', 'sort_order', 'code'],
+                "verbose_name": "职权",
+                "verbose_name_plural": "职权",
+                "ordering": ["cycle_id", "sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PowerBasis',
+            name="PowerBasis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(max_length=300, verbose_name='依据文件')),
-                ('article', models.CharField(blank=True, max_length=200, verbose_name='条款')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('power', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bases', to='powers.power')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("document", models.CharField(max_length=300, verbose_name="依据文件")),
+                ("article", models.CharField(blank=True, max_length=200, verbose_name="条款")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "power",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bases", to="powers.power"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职权依据',
-                'verbose_name_plural': '职权依据',
-                'ordering': ['power_id', 'order', 'id'],
+                "verbose_name": "职权依据",
+                "verbose_name_plural": "职权依据",
+                "ordering": ["power_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewRecord',
+            name="ReviewRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', '部门负责人提交'), ('check', '分管领导审核通过'), ('approve', '领导班子审定'), ('return', '退回'), ('revise', '重新修订')], max_length=10, verbose_name='操作')),
-                ('from_status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待领导班子审定'), ('approved', '已审定'), ('returned', '已退回')], max_length=10, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待领导班子审定'), ('approved', '已审定'), ('returned', '已退回')], max_length=10, verbose_name='新状态')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('actor_name', models.CharField(max_length=200, verbose_name='操作人')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('flow', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='powers.flowchart')),
-                ('power', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='powers.power')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "部门负责人提交"),
+                            ("check", "分管领导审核通过"),
+                            ("approve", "领导班子审定"),
+                            ("return", "退回"),
+                            ("revise", "重新修订"),
+                        ],
+                        max_length=10,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待分管领导审核"),
+                            ("checked", "待领导班子审定"),
+                            ("approved", "已审定"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=10,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待分管领导审核"),
+                            ("checked", "待领导班子审定"),
+                            ("approved", "已审定"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=10,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("actor_name", models.CharField(max_length=200, verbose_name="操作人")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="powers.flowchart",
+                    ),
+                ),
+                (
+                    "power",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="powers.power",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审批记录',
-                'verbose_name_plural': '审批记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "审批记录",
+                "verbose_name_plural": "审批记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SeparationPair',
+            name="SeparationPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='powers.flowstep')),
-                ('flow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='separations', to='powers.flowchart')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='powers.flowstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="powers.flowstep"
+                    ),
+                ),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="separations",
+                        to="powers.flowchart",
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="powers.flowstep"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '不相容环节',
-                'verbose_name_plural': '不相容环节',
-                'ordering': ['flow_id', 'id'],
+                "verbose_name": "不相容环节",
+                "verbose_name_plural": "不相容环节",
+                "ordering": ["flow_id", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='flowchart',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='flow_unique_code_in_cycle'),
+            model_name="flowchart",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="flow_unique_code_in_cycle"),
         ),
         migrations.AddConstraint(
-            model_name='flowchart',
-            constraint=models.CheckConstraint(condition=models.Q(('statutory_limit__isnull', True), ('promised_limit__isnull', True), models.Q(('statutory_unit', models.F('promised_unit')), _negated=True), ('promised_limit__lte', models.F('statutory_limit')), _connector='OR'), name='flow_promised_within_statutory'),
+            model_name="flowchart",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("statutory_limit__isnull", True),
+                    ("promised_limit__isnull", True),
+                    models.Q(("statutory_unit", models.F("promised_unit")), _negated=True),
+                    ("promised_limit__lte", models.F("statutory_limit")),
+                    _connector="OR",
+                ),
+                name="flow_promised_within_statutory",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discretionrule',
-            constraint=models.CheckConstraint(condition=models.Q(('min_amount__isnull', True), ('max_amount__isnull', True), ('min_amount__lte', models.F('max_amount')), _connector='OR'), name='discretion_range_ordered'),
+            model_name="discretionrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_amount__isnull", True),
+                    ("max_amount__isnull", True),
+                    ("min_amount__lte", models.F("max_amount")),
+                    _connector="OR",
+                ),
+                name="discretion_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flowstep',
-            constraint=models.UniqueConstraint(fields=('flow', 'code'), name='step_unique_code_in_flow'),
+            model_name="flowstep",
+            constraint=models.UniqueConstraint(fields=("flow", "code"), name="step_unique_code_in_flow"),
         ),
         migrations.AddConstraint(
-            model_name='flowtransition',
-            constraint=models.UniqueConstraint(fields=('source', 'target', 'label'), name='transition_unique'),
+            model_name="flowtransition",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target", "label"), name="transition_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='power',
-            index=models.Index(fields=['cycle', 'category'], name='powers_powe_cycle_i_0c86e7_idx'),
+            model_name="power",
+            index=models.Index(fields=["cycle", "category"], name="powers_powe_cycle_i_0c86e7_idx"),
         ),
         migrations.AddIndex(
-            model_name='power',
-            index=models.Index(fields=['cycle', 'status'], name='powers_powe_cycle_i_ec9d7b_idx'),
+            model_name="power",
+            index=models.Index(fields=["cycle", "status"], name="powers_powe_cycle_i_ec9d7b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='power',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='power_unique_code_in_cycle'),
+            model_name="power",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="power_unique_code_in_cycle"),
         ),
         migrations.AddConstraint(
-            model_name='power',
-            constraint=models.CheckConstraint(condition=models.Q(('disposition', 'keep'), models.Q(('disposition_reason', ''), _negated=True), _connector='OR'), name='power_disposition_has_reason'),
+            model_name="power",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("disposition", "keep"),
+                    models.Q(("disposition_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="power_disposition_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('flow__isnull', True), ('power__isnull', False)), models.Q(('flow__isnull', False), ('power__isnull', True)), _connector='OR'), name='review_one_subject'),
+            model_name="reviewrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("flow__isnull", True), ("power__isnull", False)),
+                    models.Q(("flow__isnull", False), ("power__isnull", True)),
+                    _connector="OR",
+                ),
+                name="review_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action', 'return'), _negated=True), models.Q(('comment', ''), _negated=True), _connector='OR'), name='review_return_has_reason'),
+            model_name="reviewrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action", "return"), _negated=True),
+                    models.Q(("comment", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="review_return_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='separationpair',
-            constraint=models.CheckConstraint(condition=models.Q(('first', models.F('second')), _negated=True), name='separation_two_steps'),
+            model_name="separationpair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first", models.F("second")), _negated=True), name="separation_two_steps"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='separationpair',
-            constraint=models.UniqueConstraint(fields=('first', 'second'), name='separation_unique'),
+            model_name="separationpair",
+            constraint=models.UniqueConstraint(fields=("first", "second"), name="separation_unique"),
         ),
     ]

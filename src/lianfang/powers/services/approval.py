@@ -28,8 +28,13 @@ MOVES: dict[str, tuple[tuple[str, ...], str, str]] = {
     ReviewAction.CHECK: ((S.SUBMITTED,), S.CHECKED, Action.CHECK),
     ReviewAction.APPROVE: ((S.CHECKED,), S.APPROVED, Action.APPROVE),
 }
+REFUSALS: dict[str, str] = {
+    Action.SUBMIT: "只有本部门负责人可以提交",
+    Action.CHECK: "只有分管该部门的校（局）领导可以审核",
+    Action.APPROVE: "只有主要领导或纪检监察机构可以登记领导班子的审定结果",
+}
 # Returning from a state needs the permission of the forward move out of it.
-RETURN_NEEDS = {S.SUBMITTED: Action.CHECK, S.CHECKED: Action.APPROVE}
+RETURN_NEEDS: dict[str, str] = {S.SUBMITTED: Action.CHECK, S.CHECKED: Action.APPROVE}
 
 Item = Power | Flowchart
 
@@ -122,16 +127,17 @@ def _ready_to_submit(item: Item) -> None:
 def review(actor: Actor, item: Item, action: str, comment: str = "") -> Item:
     """Move an item along its approval chain. Returning needs reasons; they stay with the item."""
     comment = (comment or "").strip()
-    item = type(item).objects.select_for_update().get(pk=item.pk)  # type: ignore[assignment]
+    item = type(item).objects.select_for_update().get(pk=item.pk)
     require(actor, Action.VIEW, _object_type(item), item.path)
-    current = ApprovalStatus(item.status)
+    current: str = item.status
+    current_label = source_text(ApprovalStatus(current).label)
     if action == ReviewAction.RETURN:
         needs = RETURN_NEEDS.get(current)
         if needs is None:
-            raise ServiceError(f"处于“{source_text(current.label)}”状态的事项不能退回")
+            raise ServiceError(f"处于“{current_label}”状态的事项不能退回")
         if not comment:
             raise ServiceError("退回时必须写明理由（责令重新查找、评估的原因）", field="comment")
-        target = S.RETURNED
+        target: str = S.RETURNED
         if not _grant_allows(actor, needs, item):
             raise PermissionDeniedError("您不能退回处于此状态的事项")
     elif action == ReviewAction.REVISE:
@@ -144,14 +150,9 @@ def review(actor: Actor, item: Item, action: str, comment: str = "") -> Item:
         starts, target, perm = MOVES[action]
         if current not in starts:
             label = source_text(ReviewAction(action).label)
-            raise ServiceError(f"处于“{source_text(current.label)}”状态的事项不能执行“{label}”")
+            raise ServiceError(f"处于“{current_label}”状态的事项不能执行“{label}”")
         if not _grant_allows(actor, perm, item):
-            what = {
-                Action.SUBMIT: "只有本部门负责人可以提交",
-                Action.CHECK: "只有分管该部门的校（局）领导可以审核",
-                Action.APPROVE: "只有主要领导或纪检监察机构可以登记领导班子的审定结果",
-            }[perm]
-            raise PermissionDeniedError(what)
+            raise PermissionDeniedError(REFUSALS[perm])
         if action == ReviewAction.SUBMIT:
             _ready_to_submit(item)
     else:
