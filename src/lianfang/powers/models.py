@@ -273,6 +273,13 @@ class FlowStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def handler_note(self) -> str:
+        """The written handler when it says more than the post already does (a body, or a named role)."""
+        if self.post is not None and self.handler.endswith(self.post.name):
+            return ""
+        return self.handler
+
 
 class FlowTransition(models.Model):
     flow = models.ForeignKey(Flowchart, on_delete=models.CASCADE, related_name="transitions")
