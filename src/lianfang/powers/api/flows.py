@@ -24,6 +24,7 @@ from lianfang.cycles.models import Cycle
 
 from .. import selectors as sel
 from .. import services
+from ..compare import flow_changes
 from ..flowspec import DiscretionSpec, FlowSpec, SeparationSpec, StepKind, StepSpec, TransitionSpec
 from ..models import ApprovalStatus, Flowchart, ReviewAction
 from .common import ReviewIn, ReviewRecordOut, department_ref, payload_names, resolve_cycle
@@ -245,6 +246,38 @@ class FindingOut(Schema):
     suggested_risk_type: RiskType
     suggested_risk_type_label: str
     suggested_risk: str
+
+
+class FlowFieldChangeOut(Schema):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class StepChangeOut(Schema):
+    code: str
+    name: str
+    change: str = Field(..., description="added 新增 | removed 删除 | changed 修改")
+    fields: list[FlowFieldChangeOut]
+
+
+class FlowCompareOut(Schema):
+    has_predecessor: bool
+    fields: list[FlowFieldChangeOut]
+    steps: list[StepChangeOut]
+
+
+@router.get("/{flow_id}/compare", response=FlowCompareOut, summary="与上一年度比较：流程与逐个环节的变化")
+def compare_flow(request: HttpRequest, flow_id: int) -> Any:
+    flow = sel.get_flow(request_actor(request), flow_id)
+    previous = flow.predecessor
+    fields, steps = flow_changes(flow, sel.flow_spec(flow), sel.flow_spec(previous) if previous else None)
+    return {
+        "has_predecessor": previous is not None,
+        "fields": [asdict(c) for c in fields],
+        "steps": [{**asdict(sc), "fields": [asdict(c) for c in sc.fields]} for sc in steps],
+    }
 
 
 @router.get("/{flow_id}/analysis", response=list[FindingOut], summary="顺推法分析：可能存在廉政风险的环节")

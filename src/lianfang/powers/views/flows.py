@@ -25,7 +25,7 @@ from lianfang.cycles import selectors as cycle_selectors
 from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.models import Department
 
-from .. import selectors, services
+from .. import compare, selectors, services
 from ..forms import FlowForm, ReviewForm
 from ..models import Flowchart
 from ..render_svg import limit_text
@@ -97,6 +97,10 @@ def _detail(
         label = f"{names.get(t.target, t.target)}（{t.label}）" if t.label else names.get(t.target, t.target)
         next_of.setdefault(t.source, []).append(label)
     powers = selectors.powers(actor).filter(flow=flow).order_by("code")
+    previous = flow.predecessor
+    field_changes, step_changes = compare.flow_changes(
+        flow, spec, selectors.flow_spec(previous) if previous else None
+    )
     return render(
         request,
         "powers/flow_detail.html",
@@ -119,6 +123,8 @@ def _detail(
             "review_form": review_form or ReviewForm(),
             "may_edit": editable(flow) and may(actor, Action.EDIT, flow),
             "may_delete": editable(flow) and may(actor, Action.RETIRE, flow),
+            "flow_field_changes": field_changes,
+            "step_changes": step_changes,
         },
     )
 
