@@ -43,14 +43,15 @@ def _object_type(item: Item) -> str:
     return ObjectType.POWER if isinstance(item, Power) else ObjectType.FLOW
 
 
-def _leadership(actor: Actor, item: Item) -> list[LeadershipRole]:
+def leadership_of(actor: Actor) -> list[LeadershipRole]:
+    """The actor's open places in a leadership team (as head or deputy), with the departments overseen."""
     if actor.user_id is None:
         return []
     person_id = User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
     if person_id is None:
         return []
     return list(
-        LeadershipRole.objects.filter(person_id=person_id, unit_id=item.unit_id, end_date__isnull=True)
+        LeadershipRole.objects.filter(person_id=person_id, end_date__isnull=True)
         .exclude(kind=LeadershipKind.SUPERVISION)
         .prefetch_related("departments")
     )
@@ -62,8 +63,11 @@ def _oversees(role: LeadershipRole, item: Item) -> bool:
     return any(item.path.startswith(d.path) for d in role.departments.all())
 
 
-def _grant_allows(actor: Actor, action: str, item: Item) -> bool:
-    """The role check, plus the organisation fact behind the leader's role for check and approve."""
+def _grant_allows(
+    actor: Actor, action: str, item: Item, leaderships: list[LeadershipRole] | None = None
+) -> bool:
+    """The role check, plus the organisation fact behind the leader's role for check and approve.
+    `leaderships` (from `leadership_of`) may be passed in when many items are checked at once."""
     if actor.is_system:
         return True
     object_type = _object_type(item)
@@ -78,27 +82,29 @@ def _grant_allows(actor: Actor, action: str, item: Item) -> bool:
             continue
         if role != Role.UNIT_LEADER:
             return True
-        leaderships = _leadership(actor, item)
-        if action == Action.CHECK and any(_oversees(r, item) for r in leaderships):
+        if leaderships is None:
+            leaderships = leadership_of(actor)
+        here = [r for r in leaderships if r.unit_id == item.unit_id]
+        if action == Action.CHECK and any(_oversees(r, item) for r in here):
             return True
-        if action == Action.APPROVE and any(r.kind == LeadershipKind.HEAD for r in leaderships):
+        if action == Action.APPROVE and any(r.kind == LeadershipKind.HEAD for r in here):
             return True
     return False
 
 
-def allowed_actions(actor: Actor, item: Item) -> list[str]:
-    """The review actions this actor can take on the item now (for showing buttons)."""
-    found = [
-        a
-        for a, (starts, _to, perm) in MOVES.items()
-        if item.status in starts and _grant_allows(actor, perm, item)
-    ]
+def allowed_actions(actor: Actor, item: Item, leaderships: list[LeadershipRole] | None = None) -> list[str]:
+    """The review actions this actor can take on the item now (for showing buttons and the worklist)."""
+    if leaderships is None:
+        leaderships = leadership_of(actor)
+
+    def allows(perm: str) -> bool:
+        return _grant_allows(actor, perm, item, leaderships)
+
+    found = [a for a, (starts, _to, perm) in MOVES.items() if item.status in starts and allows(perm)]
     needs = RETURN_NEEDS.get(item.status)
-    if needs and _grant_allows(actor, needs, item):
+    if needs and allows(needs):
         found.append(ReviewAction.RETURN)
-    if item.status == S.APPROVED and (
-        _grant_allows(actor, Action.SUBMIT, item) or _grant_allows(actor, Action.APPROVE, item)
-    ):
+    if item.status == S.APPROVED and (allows(Action.SUBMIT) or allows(Action.APPROVE)):
         found.append(ReviewAction.REVISE)
     return found
 

@@ -1,0 +1,59 @@
+"""The home page's 待我处理: each actor sees exactly the catalog items they can move forward now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+
+from lianfang.accounts import services as account_services
+from lianfang.accounts.models import Role
+from lianfang.org import services as org_services
+from lianfang.org.models import LeadershipKind
+from lianfang.powers.services import review
+from lianfang.powers.worklist import awaiting
+from tests.conftest import TwoUnits, actor_of
+from tests.factories import SYSTEM, UserFactory, make_cycle, make_flow, make_power, user_with_role
+
+
+def test_worklist_follows_the_chain_and_the_organisation(org: TwoUnits) -> None:
+    cycle = make_cycle(org.college)
+    flow = make_flow(cycle, org.finance)
+    review(SYSTEM, flow, "submit")
+    review(SYSTEM, flow, "check")
+    review(SYSTEM, flow, "approve")
+    draft = make_power(cycle, org.finance, "P1", flow=flow)
+    submitted = make_power(cycle, org.finance, "P2", flow=flow)
+    review(SYSTEM, submitted, "submit")
+    checked = make_power(cycle, org.academic, "P3", flow=flow)
+    review(SYSTEM, checked, "submit")
+    review(SYSTEM, checked, "check")
+    person = org_services.create_person(SYSTEM, unit=org.college, name="分管财务副院长", staff_no="L1")
+    org_services.create_leadership(
+        SYSTEM,
+        unit=org.college,
+        person=person,
+        kind=LeadershipKind.DEPUTY,
+        title="副院长",
+        start_date=dt.date(2024, 1, 1),
+        departments=[org.finance],
+    )
+    deputy = UserFactory(person=person)
+    account_services.grant_role(SYSTEM, user=deputy, role=Role.UNIT_LEADER, unit=org.college)
+    head = user_with_role(Role.DEPT_HEAD, org.finance)
+    supervisor = user_with_role(Role.SUPERVISOR, org.college)
+
+    def listed(user: object) -> list[tuple[str, str]]:
+        items, total = awaiting(actor_of(user))
+        assert total == len(items)
+        return [(w.item.code, w.action) for w in items]
+
+    assert listed(head) == [("P1", "submit")]
+    assert listed(deputy) == [("P2", "check")]  # P3 is in a department this leader does not oversee
+    assert listed(supervisor) == [("P3", "approve")]
+    assert listed(user_with_role(Role.LIAISON, org.finance)) == []
+
+    client = Client()
+    client.force_login(deputy)
+    html = client.get("/").content.decode()
+    assert 'id="worklist"' in html and "P2" in html and draft.name not in html
