@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "lianfang.org",
     "lianfang.cycles",
     "lianfang.powers",
+    "lianfang.risks",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,9 @@ STATIC_URL = "/static/"
 # WhiteNoise serves the assets straight from the app folders: no collectstatic step, no CDN. Set
 # LIANFANG_STATIC_ROOT only to collect them for a reverse proxy to serve.
 STATIC_ROOT = os.environ.get("LIANFANG_STATIC_ROOT") or None
+# Uploaded files (measure evidence) live in the data folder; they are served only through views that check
+# scope, never from a public URL.
+MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -24,6 +24,8 @@ class TokenScope(models.TextChoices):
     ORG_WRITE = "org:write", _("维护组织机构")
     POWERS_READ = "powers:read", _("读取职权目录与流程图")
     POWERS_WRITE = "powers:write", _("维护职权目录与流程图")
+    RISKS_READ = "risks:read", _("读取风险点与防控措施")
+    RISKS_WRITE = "risks:write", _("维护风险点与防控措施")
 
 
 class User(AbstractUser):

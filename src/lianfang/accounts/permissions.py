@@ -45,6 +45,7 @@ class ObjectType(models.TextChoices):
     CYCLE = "cycle", _("年度周期")
     POWER = "power", _("职权")
     FLOW = "flow", _("流程图")
+    RISK = "risk", _("风险点与防控措施")
 
 
 ORG_TYPES = (
@@ -81,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.CYCLE: ALL,
         # The supervising office keeps the catalog and records the leadership's collective decision.
         **{t: ALL | {APR} for t in CATALOG_TYPES},
+        ObjectType.RISK: ALL | {APR},
     },
     # Checking needs, besides the role, that the leader oversees the department (分管); approving needs the
     # unit head. Those are organisation facts the catalog services look up.
@@ -88,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **{t: READ for t in ORG_TYPES},
         ObjectType.CYCLE: READ,
         **{t: frozenset({V, CHK, APR}) for t in CATALOG_TYPES},
+        # Approving a downgrade from 高 is the leadership's; the services require the unit head.
+        ObjectType.RISK: frozenset({V, APR}),
     },
     Role.DEPT_HEAD: {
         ObjectType.UNIT: READ,
@@ -98,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.LEADERSHIP: READ,
         ObjectType.CYCLE: READ,
         **{t: ALL | {SUB} for t in CATALOG_TYPES},
+        ObjectType.RISK: ALL | {SUB},
     },
     Role.LIAISON: {
         ObjectType.UNIT: READ,
@@ -108,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.LEADERSHIP: READ,
         ObjectType.CYCLE: READ,
         **{t: frozenset({V, C, E}) for t in CATALOG_TYPES},
+        ObjectType.RISK: frozenset({V, C, E}),
     },
     Role.POST_HOLDER: {
         ObjectType.UNIT: READ,
@@ -117,6 +123,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.ASSIGNMENT: READ,
         ObjectType.CYCLE: READ,
         **{t: READ for t in CATALOG_TYPES},
+        # Only on the risk sheet of a post the holder holds: the risk services check that fact.
+        ObjectType.RISK: frozenset({V, C, E, SUB}),
     },
 }
 
@@ -131,6 +139,8 @@ TOKEN_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     TokenScope.POWERS_READ: {ObjectType.CYCLE: READ, **{t: READ for t in CATALOG_TYPES}},
     TokenScope.POWERS_WRITE: {t: ALL | {SUB} for t in CATALOG_TYPES},
+    TokenScope.RISKS_READ: {ObjectType.CYCLE: READ, ObjectType.RISK: READ},
+    TokenScope.RISKS_WRITE: {ObjectType.RISK: ALL | {SUB}},
 }
 
 # The organisation path(s) of each object type, as ORM lookups. A Person is reached through its unit or,
@@ -144,6 +154,7 @@ PATH_LOOKUPS: dict[str, tuple[str, ...]] = {
     ObjectType.CYCLE: ("unit__path",),
     ObjectType.POWER: ("path",),
     ObjectType.FLOW: ("path",),
+    ObjectType.RISK: ("path",),
     # An account sits where its person (or, without one, its home unit) is, and is also seen by whoever
     # administers a node it holds a grant over.
     ObjectType.ACCOUNT: (

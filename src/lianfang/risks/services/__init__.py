@@ -1,0 +1,33 @@
+"""Writes to the risk register. Views, API, sheet importers and the CLI all come through here."""
+
+from .assessments import (
+    assess,
+    create_matrix_version,
+    current_matrix,
+    decide_downgrade,
+    facts_for,
+    record_imported_level,
+)
+from .measures import MeasureData, add_evidence, add_measure, evidence_intact, remove_measure, update_measure
+from .register import RiskData, create_risk, delete_draft_risk, refresh_search, submit_risk, update_risk
+
+__all__ = [
+    "MeasureData",
+    "RiskData",
+    "add_evidence",
+    "add_measure",
+    "assess",
+    "create_matrix_version",
+    "create_risk",
+    "current_matrix",
+    "decide_downgrade",
+    "delete_draft_risk",
+    "evidence_intact",
+    "facts_for",
+    "record_imported_level",
+    "refresh_search",
+    "remove_measure",
+    "submit_risk",
+    "update_measure",
+    "update_risk",
+]

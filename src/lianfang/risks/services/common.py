@@ -1,0 +1,109 @@
+"""Where a risk point sits, who may touch it, and the steps every register write shares."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+
+from lianfang.accounts.models import Role, User
+from lianfang.accounts.permissions import ROLE_PERMISSIONS, ObjectType, can, require
+from lianfang.core.actor import Actor
+from lianfang.core.errors import PermissionDeniedError, ServiceError
+from lianfang.cycles.models import Cycle, CycleStatus
+from lianfang.org.models import Department, Post, PostAssignment, Status
+
+from ..models import RiskPoint, RiskStatus
+from ..vocabulary import SubjectKind
+
+EDITABLE = (RiskStatus.DRAFT, RiskStatus.RETURNED)
+
+
+def clean(text: str | None) -> str:
+    return (text or "").strip().strip("\u3000").strip()
+
+
+def subject_path(cycle: Cycle, kind: str, department: Department | None, post: Post | None) -> str:
+    if kind == SubjectKind.POST and post is not None:
+        return post.department.path
+    if kind == SubjectKind.DEPARTMENT and department is not None:
+        return department.path
+    return cycle.unit.path
+
+
+def check_subject(
+    cycle: Cycle, kind: str, department: Department | None, post: Post | None, errors: dict[str, list[str]]
+) -> None:
+    def need(ok: bool, name: str, message: str) -> None:
+        if not ok:
+            errors.setdefault(name, []).append(message)
+
+    need(cycle.status == CycleStatus.OPEN, "cycle", f"{cycle}已结束，不能再修改")
+    need(kind in SubjectKind.values, "subject_kind", "风险主体应为个人岗位、部门或单位")
+    if kind == SubjectKind.POST:
+        need(post is not None, "post", "个人岗位风险点必须选择岗位")
+    if kind == SubjectKind.DEPARTMENT:
+        need(department is not None, "department", "部门风险点必须选择部门")
+    if post is not None:
+        need(post.department.unit_id == cycle.unit_id, "post", "岗位不属于该年度周期的单位")
+        need(post.status == Status.ACTIVE, "post", f"岗位“{post.name}”已停用")
+    if department is not None and kind == SubjectKind.DEPARTMENT:
+        need(department.unit_id == cycle.unit_id, "department", "部门不属于该年度周期的单位")
+        need(department.status == Status.ACTIVE, "department", f"部门“{department.name}”已停用")
+
+
+def held_post_ids(actor: Actor) -> set[int]:
+    """The posts the actor's person holds today (open assignments)."""
+    if actor.user_id is None:
+        return set()
+    person_id = User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
+    if person_id is None:
+        return set()
+    return set(
+        PostAssignment.objects.filter(person_id=person_id, end_date__isnull=True).values_list(
+            "post_id", flat=True
+        )
+    )
+
+
+def require_risk(actor: Actor, action: str, path: str, post_id: int | None) -> None:
+    """The role check; and when only the post-holder role allows it, the risk must be on a post the actor
+    holds (a post holder works on their own post's sheet, nobody else's)."""
+    require(actor, action, ObjectType.RISK, path)
+    if actor.is_system or actor.user_id is None:
+        return
+    for role, prefix in actor.grants:
+        allows = action in ROLE_PERMISSIONS.get(role, {}).get(ObjectType.RISK, frozenset())
+        if role != Role.POST_HOLDER and path.startswith(prefix) and allows:
+            return
+    if post_id is None or post_id not in held_post_ids(actor):
+        raise PermissionDeniedError("岗位人员只能填写和修改本人所在岗位的风险排查表")
+
+
+def may_risk(actor: Actor, action: str, path: str, post_id: int | None) -> bool:
+    if not can(actor, action, ObjectType.RISK, path):
+        return False
+    try:
+        require_risk(actor, action, path, post_id)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+def require_editable(risk: RiskPoint) -> None:
+    if risk.status not in EDITABLE:
+        raise ServiceError(f"风险点“{risk.name}”已提交或已审定，不能修改；需先退回")
+
+
+def save(obj: Model, integrity_message: str) -> None:
+    try:
+        obj.clean_fields(exclude=["path", "search_text"])
+    except ValidationError as exc:
+        raise ServiceError(
+            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        ) from exc
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ServiceError(integrity_message) from exc
