@@ -33,7 +33,9 @@ from lianfang.core.errors import ServiceError
 FORMAT = "lianfang-backup"
 FORMAT_VERSION = 1
 # Operational bookkeeping (sessions, lock-out counters, task queue, scheduler state) is not backed up.
-BACKED_UP_APPS = ("org", "accounts", "cycles", "powers", "audit")
+# Uploaded files (the risk measures' evidence) live under MEDIA_ROOT, not in this JSON: only their rows
+# (name, size, SHA-256) are here, so back up MEDIA_ROOT alongside the file.
+BACKED_UP_APPS = ("org", "accounts", "cycles", "powers", "risks", "audit")
 
 
 def backed_up_models() -> list[type[models.Model]]:

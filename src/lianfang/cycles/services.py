@@ -20,7 +20,7 @@ from .models import Cycle, CycleStatus
 
 # Each domain area that keeps yearly records copies them forward here, in this order (flows before the
 # powers that use them; risk points, later, after the powers they sit on). Each takes (actor, old, new).
-COPY_FORWARD: list[str] = ["lianfang.powers.copying.copy_catalog"]
+COPY_FORWARD: list[str] = ["lianfang.powers.copying.copy_catalog", "lianfang.risks.copying.copy_register"]
 
 
 def _copiers() -> list[Callable[[Actor, Cycle, Cycle], object]]:
