@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from lianfang.accounts.models import User
@@ -26,6 +26,20 @@ from .common import Crumb, date_page, flags, form_page, int_param, path_crumbs
 
 def _person_url(person: Any) -> str:
     return reverse("org:person_detail", args=[person.pk])
+
+
+def _responsible_risks(actor: Actor, person: Person) -> list[tuple[Any, str, str]]:
+    """The risk points the person answers for (分级负责), with their role and the register page's URL."""
+    from lianfang.risks.responsibility import risks_for_person
+
+    out = []
+    for risk, role in risks_for_person(actor, person):
+        try:
+            url = reverse("risks:detail", args=[risk.pk])
+        except NoReverseMatch:  # the register pages are not wired yet
+            url = ""
+        out.append((risk, role, url))
+    return out
 
 
 def _department_choices(actor: Actor, unit: Unit) -> QuerySet[Department]:
@@ -84,6 +98,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("end_date", "-start_date"),
             "liaisons": selectors.liaisons(actor).filter(person=person).order_by("end_date", "-start_date"),
             "account": account,
+            "responsible_risks": _responsible_risks(actor, person),
             "may_create_account": account is None
             and person.status == Status.ACTIVE
             and not User.objects.filter(person=person).exists()
