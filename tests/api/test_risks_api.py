@@ -1,13 +1,8 @@
-"""API of the risk register: CRUD, validation, scope, token scopes, one-to-one submission, grading and the
-downgrade guard, post holders on their own post, evidence files, Chinese search."""
+"""API of the risk register (1/2): scope, token scopes, post holders, CRUD, filters, Chinese search,
+validation. Measures, evidence and grading are in test_risks_api_grading.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import sys
-import types
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,92 +10,30 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from lianfang.accounts import services as account_services
-from lianfang.accounts.models import Role, User
-from lianfang.cycles.models import Cycle
+from lianfang.accounts.models import Role
 from lianfang.org import services as org_services
-from lianfang.org.models import Post
 from lianfang.risks import services
 from lianfang.risks.api import common as api_common
-from lianfang.risks.library import load_measure_library
 from lianfang.risks.models import Measure, MeasureEvidence, RiskPoint
+from tests.api.risks_support import (
+    JSON,
+    NO_RESPONSIBILITY,
+    READ,
+    WRITE,
+    assess,
+    login,
+    make_risk,
+    post_holder,
+    risk_payload,
+    token_client,
+)
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, SYSTEM, make_cycle, make_flow, make_power, user_with_role
-
-JSON = "application/json"
-READ = ["risks:read"]
-WRITE = ["risks:read", "risks:write", "powers:read"]
-
-
-def token_client(org: TwoUnits, scopes: list[str]) -> Client:
-    _, key = account_services.create_token(SYSTEM, name="业务系统", unit=org.college, scopes=scopes)
-    return Client(headers={"Authorization": f"Bearer {key}"})
-
-
-def login(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def make_risk(
-    cycle: Cycle,
-    *,
-    post: Post | None = None,
-    department: Any = None,
-    name: str = "收受服务对象红包",
-    measures: tuple[str, ...] = (),
-) -> RiskPoint:
-    kind = "post" if post else "department" if department else "unit"
-    data = services.RiskData(
-        subject_kind=kind,
-        name=name,
-        department=department,
-        post=post,
-        manifestations=["利用职务之便收受红包"],
-    )
-    risk = services.create_risk(SYSTEM, cycle, data)
-    for text in measures:
-        services.add_measure(SYSTEM, risk, services.MeasureData(category="rules", text=text))
-    return risk
-
-
-def risk_payload(cycle: Cycle, org: TwoUnits, **extra: Any) -> dict[str, Any]:
-    return {
-        "cycle_id": cycle.pk,
-        "subject_kind": "post",
-        "post_id": org.cashier.pk,
-        "name": "违规支付资金",
-        "duty": "负责资金支付",
-        "manifestations": ["未经审批支付", "  ", "虚列支出套取资金"],
-        "risk_type": "duty",
-        "risk_kind": "integrity",
-        "causes": ["oversight_gap", "self_discipline"],
-        "cause_note": "审批单据未核对",
-        "found_by": "organisation",
-        **extra,
-    }
-
-
-def post_holder(org: TwoUnits, username: str, post: Post) -> User:
-    """A person holding `post` through an open assignment, with the post-holder role over its department."""
-    person = org_services.create_person(
-        SYSTEM, unit=org.college, department=post.department, name=username, staff_no=username.upper()
-    )
-    org_services.assign_post(SYSTEM, person=person, post=post, start_date=dt.date(2024, 1, 1))
-    user = account_services.create_user(SYSTEM, username=username, password=PASSWORD, person=person)
-    account_services.grant_role(SYSTEM, user=user, role=Role.POST_HOLDER, department=post.department)
-    return user
-
-
-def assess(client: Client, risk_id: int, **body: Any) -> Any:
-    return client.post(f"/api/risks/{risk_id}/assess", body, content_type=JSON)
+from tests.factories import SYSTEM, make_cycle, make_flow, make_power, user_with_role
 
 
 @pytest.fixture(autouse=True)
 def _no_responsibility(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The responsibility block is another module's; these tests pin it off unless a test plugs one in."""
-    monkeypatch.setattr(api_common, "RESPONSIBILITY_MODULE", "lianfang.risks.not_there")
+    monkeypatch.setattr(api_common, "RESPONSIBILITY_MODULE", NO_RESPONSIBILITY)
 
 
 # --- auth, scope, token scopes ---------------------------------------------------------------------------
@@ -399,287 +332,3 @@ def test_validation_errors_are_chinese_per_field(org: TwoUnits) -> None:
         "due_date": ["应为日期（YYYY-MM-DD）"],
     }
     assert Measure.objects.count() == 0
-
-
-# --- measures, submission, evidence ----------------------------------------------------------------------
-
-
-def test_submit_is_refused_without_a_measure_then_accepted(org: TwoUnits) -> None:
-    cycle = make_cycle(org.college)
-    risk = make_risk(cycle, post=org.cashier)
-    client = token_client(org, WRITE)
-    assert assess(client, risk.pk, factors={"probability": "low", "harm": "minor"}).status_code == 201
-    refused = client.post(f"/api/risks/{risk.pk}/submit")
-    assert refused.status_code == 400
-    assert refused.json()["detail"] == (
-        "风险点“收受服务对象红包”还不能提交：没有防控措施（每个风险点至少要有一条措施，一对一）"
-    )
-    person = org_services.create_person(SYSTEM, unit=org.college, name="张会计", staff_no="Z1")
-    added = client.post(
-        f"/api/risks/{risk.pk}/measures",
-        {
-            "category": "structure",
-            "text": "实行管钱与管账分离",
-            "owner_id": person.pk,
-            "due_date": "2026-06-30",
-            "status": "in_progress",
-        },
-        content_type=JSON,
-    )
-    assert added.status_code == 201, added.content
-    m = added.json()
-    assert (m["risk_id"], m["category"], m["text"], m["status"]) == (
-        risk.pk,
-        "structure",
-        "实行管钱与管账分离",
-        "in_progress",
-    )
-    assert (m["owner_id"], m["owner_name"], m["due_date"], m["evidence"]) == (
-        person.pk,
-        "张会计",
-        "2026-06-30",
-        [],
-    )
-    submitted = client.post(f"/api/risks/{risk.pk}/submit")
-    assert submitted.status_code == 200, submitted.content
-    assert submitted.json()["status"] == "submitted" and submitted.json()["measure_count"] == 1
-    frozen = client.put(f"/api/risks/{risk.pk}", risk_payload(cycle, org), content_type=JSON)
-    assert frozen.status_code == 400 and frozen.json()["detail"] == (
-        "风险点“收受服务对象红包”已提交或已审定，不能修改；需先退回"
-    )
-    last = client.delete(f"/api/risks/measures/{m['id']}")
-    assert (
-        last.status_code == 400 and last.json()["detail"] == "已提交的风险点至少要保留一条防控措施（一对一）"
-    )
-    gone = client.delete(f"/api/risks/{risk.pk}")
-    assert gone.status_code == 400 and gone.json()["detail"] == "只有本年度新建且未提交的草稿风险点可以删除"
-    # Measures stay writable after submission: their status moves all year.
-    done = client.put(
-        f"/api/risks/measures/{m['id']}",
-        {"category": "structure", "text": "实行管钱与管账分离", "status": "done"},
-        content_type=JSON,
-    )
-    assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["owner_id"] is None
-
-
-def test_evidence_upload_stores_sha256_and_downloads_identical_bytes(
-    org: TwoUnits, settings: Any, tmp_path: Path
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    cycle = make_cycle(org.college)
-    risk = make_risk(cycle, post=org.cashier, measures=("建立支付审批台帐",))
-    measure = risk.measures.get()
-    content = "支付审批台帐（2026年）\n".encode() + bytes(range(256)) * 40
-    client = token_client(org, WRITE)
-    uploaded = client.post(
-        f"/api/risks/measures/{measure.pk}/evidence", {"file": SimpleUploadedFile("支付台帐.pdf", content)}
-    )
-    assert uploaded.status_code == 201, uploaded.content
-    body = uploaded.json()
-    assert body["sha256"] == hashlib.sha256(content).hexdigest()
-    assert (body["name"], body["size"]) == ("支付台帐.pdf", len(content))
-    evidence = MeasureEvidence.objects.get()
-    assert evidence.sha256 == body["sha256"] and services.evidence_intact(evidence)
-
-    detail = client.get(f"/api/risks/{risk.pk}").json()
-    listed = detail["measures"][0]["evidence"]
-    assert [(e["id"], e["name"], e["sha256"], e["size"]) for e in listed] == [
-        (evidence.pk, "支付台帐.pdf", body["sha256"], len(content))
-    ]
-    download = client.get(f"/api/risks/evidence/{evidence.pk}")
-    assert download.status_code == 200
-    assert b"".join(download.streaming_content) == content  # type: ignore[attr-defined]
-    download.close()
-    assert download["X-Content-SHA256"] == body["sha256"]
-    assert download["Content-Type"] == "application/pdf"
-    assert "attachment" in download["Content-Disposition"]
-    # Read-only callers may download; an empty file is refused in Chinese.
-    reader = token_client(org, READ).get(f"/api/risks/evidence/{evidence.pk}")
-    assert reader.status_code == 200
-    reader.close()
-    empty = client.post(
-        f"/api/risks/measures/{measure.pk}/evidence", {"file": SimpleUploadedFile("空.txt", b"")}
-    )
-    assert empty.status_code == 400 and empty.json()["errors"] == {"file": ["佐证文件为空"]}
-    missing = client.post(f"/api/risks/measures/{measure.pk}/evidence", {})
-    assert missing.status_code == 400
-    assert missing.json()["errors"] == {"file": ["请选择要上传的佐证文件（multipart 字段 file）"]}
-    kept = client.delete(f"/api/risks/measures/{measure.pk}")
-    assert kept.status_code == 400 and "已有落实佐证" in kept.json()["detail"]
-
-
-# --- grading ---------------------------------------------------------------------------------------------
-
-
-def test_grading_matrix_for_building_a_form(org: TwoUnits) -> None:
-    make_cycle(org.college)
-    client = token_client(org, READ)
-    response = client.get("/api/risks/grading/matrix", {"unit_id": org.college.pk})
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert (body["unit_id"], body["version"], body["name"]) == (None, 1, "默认等级矩阵")
-    definition = body["definition"]
-    assert definition["axes"] == ["probability", "harm"]
-    assert [f["key"] for f in definition["factors"]] == [
-        "probability",
-        "harm",
-        "power_importance",
-        "discretion",
-        "public_contact",
-        "accountability",
-    ]
-    assert [o["label"] for o in definition["factors"][0]["options"]] == ["高", "较高", "较小"]
-    assert definition["grid"]["fairly_high|minor"] == "medium"
-    assert client.get("/api/risks/grading/matrix").json()["id"] == body["id"]  # the only visible unit
-    assert client.get("/api/risks/grading/matrix", {"unit_id": org.other.pk}).status_code == 404
-
-
-def test_assess_with_default_matrix_factors(org: TwoUnits) -> None:
-    cycle = make_cycle(org.college)
-    risk = make_risk(cycle, post=org.cashier)
-    client = token_client(org, WRITE)
-    medium = assess(client, risk.pk, factors={"probability": "fairly_high", "harm": "minor"})
-    assert medium.status_code == 201, medium.content
-    body = medium.json()
-    assert (body["level"], body["status"], body["source"], body["matrix_version"]) == (
-        "medium",
-        "effective",
-        "graded",
-        1,
-    )
-    assert body["reasons"] == [
-        {
-            "source": "grid",
-            "key": "probability|harm",
-            "label": "发生机率“较高” × 危害程度“一般（在部门或岗位内部很快能解决）”",
-            "level": "medium",
-        }
-    ]
-    assert client.get(f"/api/risks/{risk.pk}").json()["level"] == "medium"
-    # 就高不就低: an extra factor that says 高 wins over the grid's 中.
-    high = assess(
-        client,
-        risk.pk,
-        factors={"probability": "fairly_high", "harm": "minor", "accountability": "criminal"},
-    )
-    assert high.json()["level"] == "high"
-    assert [(r["source"], r["level"]) for r in high.json()["reasons"]] == [
-        ("grid", "medium"),
-        ("factor", "high"),
-    ]
-    residual = assess(client, risk.pk, factors={"probability": "low", "harm": "minor"}, residual=True)
-    assert (residual.json()["source"], residual.json()["status"]) == ("residual", "effective")
-    detail = client.get(f"/api/risks/{risk.pk}").json()
-    assert (detail["level"], detail["residual_level"]) == ("high", "low")
-    assert [a["level"] for a in detail["assessments"]] == ["medium", "high", "low"]
-    wrong = assess(client, risk.pk, factors={"probability": "often"})
-    assert wrong.status_code == 400
-    assert wrong.json()["errors"] == {
-        "factors": ["“发生机率”的取值“often”无效，应为：高、较高、较小；请选择“危害程度”"]
-    }
-
-
-def test_downgrade_from_high_needs_justification_and_the_leadership(org: TwoUnits) -> None:
-    cycle = make_cycle(org.college)
-    risk = make_risk(cycle, post=org.cashier, measures=("实行管钱与管账分离",))
-    client = token_client(org, WRITE)
-    assert (
-        assess(client, risk.pk, factors={"probability": "high", "harm": "severe"}).json()["level"] == "high"
-    )
-    low = {"probability": "low", "harm": "minor"}
-    refused = assess(client, risk.pk, factors=low)
-    assert refused.status_code == 400
-    assert refused.json()["errors"] == {
-        "justification": [
-            "上次评定为高风险，降低等级必须写明理由，并经领导班子批准（切忌将高等级风险降低等级）"
-        ]
-    }
-    pending = assess(client, risk.pk, factors=low, justification="已实行管钱与管账分离，并每月对账")
-    assert pending.status_code == 201, pending.content
-    assert (pending.json()["level"], pending.json()["status"]) == ("low", "pending")
-    assert pending.json()["justification"] == "已实行管钱与管账分离，并每月对账"
-    assert client.get(f"/api/risks/{risk.pk}").json()["level"] == "high"
-    blocked = client.post(f"/api/risks/{risk.pk}/submit")
-    assert blocked.status_code == 400 and blocked.json()["detail"].endswith("降级申请尚待领导班子批准")
-
-    url = f"/api/risks/assessments/{pending.json()['id']}/decide"
-    not_leadership = client.post(url, {"approve": True}, content_type=JSON)
-    assert not_leadership.status_code == 403
-    assert not_leadership.json()["detail"] == "降低高风险等级须由领导班子（主要领导或纪检监察机构登记）批准"
-    supervisor = login(user_with_role(Role.SUPERVISOR, org.college, username="jiwei"))
-    no_note = supervisor.post(url, {"approve": False}, content_type=JSON)
-    assert no_note.status_code == 400 and no_note.json()["errors"] == {"note": ["不批准时请写明意见"]}
-    decided = supervisor.post(url, {"approve": True, "note": "经领导班子研究同意"}, content_type=JSON)
-    assert decided.status_code == 200, decided.content
-    got = decided.json()
-    assert (got["status"], got["decided_by"], got["decision_note"]) == (
-        "effective",
-        "jiwei",
-        "经领导班子研究同意",
-    )
-    assert got["decided_at"] is not None
-    assert client.get(f"/api/risks/{risk.pk}").json()["level"] == "low"
-    again = supervisor.post(url, {"approve": True}, content_type=JSON)
-    assert again.status_code == 400 and again.json()["detail"] == "该评定不是待批准的降级申请"
-
-
-# --- the library and the responsibility block -----------------------------------------------------------
-
-
-def test_measure_library(org: TwoUnits) -> None:
-    added = load_measure_library()
-    assert added > 10
-    client = token_client(org, READ)
-    everything = client.get("/api/risks/measure-library", {"limit": 1000}).json()
-    assert everything["count"] == added
-    found = client.get("/api/risks/measure-library", {"category": "technology", "q": "电子监察"}).json()
-    assert [t["text"] for t in found["items"]] == [
-        "运用电子监察系统盯住要害部位和关键环节，做到“网上留痕迹、全程受监控”"
-    ]
-    assert found["items"][0]["risk_type"] == "process" and found["items"][0]["source"] == "种子000"
-    assert client.get("/api/risks/measure-library", {"q": "电子监察 红包"}).json()["count"] == 0
-    bad = client.get("/api/risks/measure-library", {"category": "magic"})
-    assert bad.status_code == 422 and bad.json()["errors"] == {"category": ["取值无效"]}
-
-
-@dataclass(frozen=True)
-class _Party:
-    role: str
-    person: Any
-
-
-@dataclass(frozen=True)
-class _Responsibility:
-    level: str
-    manager: _Party
-    supervisors: tuple[_Party, ...]
-
-
-def test_detail_shows_responsibility_when_the_module_provides_it(
-    org: TwoUnits, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cycle = make_cycle(org.college)
-    risk = make_risk(cycle, post=org.cashier)
-    client = token_client(org, READ)
-    assert "responsibility" not in client.get(f"/api/risks/{risk.pk}").json()
-
-    module = types.ModuleType("fake_responsibility")
-
-    def responsibility_for(r: RiskPoint) -> _Responsibility:
-        if not r.level:
-            raise services.assessments.ServiceError(f"风险点“{r.name}”尚未评定风险等级，责任随等级确定")
-        return _Responsibility(
-            r.level, _Party("管理责任人（部门负责人）", org.finance), (_Party("检查措施落实", None),)
-        )
-
-    module.responsibility_for = responsibility_for  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_responsibility", module)
-    monkeypatch.setattr(api_common, "RESPONSIBILITY_MODULE", "fake_responsibility")
-    unassessed = client.get(f"/api/risks/{risk.pk}").json()["responsibility"]
-    assert unassessed == {"error": "风险点“收受服务对象红包”尚未评定风险等级，责任随等级确定"}
-    services.assess(SYSTEM, risk, {"probability": "low", "harm": "minor"})
-    assert client.get(f"/api/risks/{risk.pk}").json()["responsibility"] == {
-        "level": "low",
-        "manager": {"role": "管理责任人（部门负责人）", "person": {"id": org.finance.pk, "name": "财务处"}},
-        "supervisors": [{"role": "检查措施落实", "person": None}],
-    }
