@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 # Each issue that adds an exporter registers it here: kind → management command.
-EXPORTERS = {"powers": "export_powers", "flows": "export_flows"}
+EXPORTERS = {"powers": "export_powers", "flows": "export_flows", "risk-sheet": "export_risk_sheet"}
 
 
 class Command(BaseCommand):
-    help = "导出数据：lianfang export {powers|flows} [--format …] -o FILE"
+    help = "导出数据：lianfang export {powers|flows|risk-sheet} [--format …] -o FILE"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(EXPORTERS), help="导出类别")

@@ -9,11 +9,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 # Each issue that adds an importer registers it here: kind → management command.
-IMPORTERS = {"org": "import_org", "powers": "import_powers", "flows": "import_flows"}
+IMPORTERS = {
+    "org": "import_org",
+    "powers": "import_powers",
+    "flows": "import_flows",
+    "risk-sheet": "import_risk_sheet",
+}
 
 
 class Command(BaseCommand):
-    help = "导入数据：lianfang import {org|powers|flows} FILE [--dry-run] [--json]（出错时不写入任何数据）"
+    help = (
+        "导入数据：lianfang import {org|powers|flows|risk-sheet} FILE [--dry-run] [--json]"
+        "（出错时不写入任何数据）"
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="导入类别")
