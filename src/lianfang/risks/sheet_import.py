@@ -43,6 +43,7 @@ from lianfang.core.importing import (
     Row,
     Table,
     UnreadableFileError,
+    add_service_error,
     normalise_label,
     open_workbook,
     run_import,
@@ -135,6 +136,9 @@ class _RiskSheetImport:
             Post.objects.filter(department__unit=unit, status=Status.ACTIVE).select_related("department")
         )
         self.items: list[_Item] = []
+        # New risk points are checked one by one but written together (services.batch): per-row writes
+        # would take minutes on a sheet of thousands of rows.
+        self.pending: list[tuple[_Item, services.NewRisk]] = []
         self.seen: dict[tuple[tuple[str, int | None, int | None], str], str] = {}
         self.existing: dict[tuple[tuple[str, int | None, int | None], str], list[RiskPoint]] = {}
         for risk in selectors.with_details(selectors.risks(actor).filter(cycle=cycle)):
@@ -155,6 +159,7 @@ class _RiskSheetImport:
         for item in self.items:
             if not item.row.failed and item.subject is not None:
                 self.save(item)
+        self.create_pending()
         order = {ws.title: i for i, ws in enumerate(self.workbook.worksheets)}
         self.report.errors.sort(key=lambda e: (order.get(e.sheet, -1), e.row or 0))
         if self.report.ok and not self.report.dry_run:
@@ -450,8 +455,7 @@ class _RiskSheetImport:
             )
             return
         if not matches:
-            if item.row.attempt(partial(self.create, item)) is not None:
-                self.report.created += 1
+            self.pending.append((item, self.new_risk(item)))
             return
         risk = matches[0]
         if unchanged(risk, item):
@@ -466,7 +470,7 @@ class _RiskSheetImport:
         if item.row.attempt(partial(self.update, risk.pk, item)) is not None:
             self.report.updated += 1
 
-    def create(self, item: _Item) -> RiskPoint:
+    def new_risk(self, item: _Item) -> services.NewRisk:
         assert item.subject is not None
         data = services.RiskData(
             subject_kind=item.subject.kind,
@@ -480,12 +484,20 @@ class _RiskSheetImport:
             notes=item.notes,
             sort_order=item.position,
         )
-        risk = services.create_risk(self.actor, self.cycle, data)
-        for category, text in item.measures:
-            services.add_measure(self.actor, risk, services.MeasureData(category=category, text=text))
-        if item.level:
-            services.record_imported_level(self.actor, risk, item.level)
-        return risk
+        measures = [services.MeasureData(category=category, text=text) for category, text in item.measures]
+        return services.NewRisk(data=data, measures=measures, level=item.level or None)
+
+    def create_pending(self) -> None:
+        if not self.pending:
+            return
+        entries = [entry for _item, entry in self.pending]
+        problems = services.check_batch(self.actor, self.cycle, entries)
+        for index, exc in problems.items():
+            add_service_error(self.pending[index][0].row, exc)
+        if problems or not self.report.ok:
+            return  # the whole import is rolled back anyway: don't write what would be undone
+        services.create_risks_in_batch(self.actor, self.cycle, entries)
+        self.report.created += len(entries)
 
     def update(self, pk: int, item: _Item) -> RiskPoint:
         risk = selectors.get_risk(self.actor, pk)  # fresh: the services re-read its manifestations

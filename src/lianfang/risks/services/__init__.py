@@ -8,20 +8,26 @@ from .assessments import (
     facts_for,
     record_imported_level,
 )
+from .batch import NewRisk, check_batch, create_risks_in_batch
+from .from_findings import drafts_from_findings
 from .measures import MeasureData, add_evidence, add_measure, evidence_intact, remove_measure, update_measure
 from .register import RiskData, create_risk, delete_draft_risk, refresh_search, submit_risk, update_risk
 
 __all__ = [
     "MeasureData",
+    "NewRisk",
     "RiskData",
     "add_evidence",
     "add_measure",
     "assess",
+    "check_batch",
     "create_matrix_version",
     "create_risk",
+    "create_risks_in_batch",
     "current_matrix",
     "decide_downgrade",
     "delete_draft_risk",
+    "drafts_from_findings",
     "evidence_intact",
     "facts_for",
     "record_imported_level",

@@ -20,8 +20,8 @@ from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
 from lianfang.core.errors import PermissionDeniedError, ServiceError
-from lianfang.org.models import Unit
-from lianfang.powers.models import PowerCategory
+from lianfang.org.models import Post, Unit
+from lianfang.powers.models import Power, PowerCategory
 from lianfang.powers.services.approval import leadership_of
 
 from .. import grading
@@ -38,16 +38,20 @@ KEY_POST_FLAGS = (
 )
 
 
-def facts_for(risk: RiskPoint) -> set[str]:
+def facts_of(three_important: bool, power: Power | None, post: Post | None) -> set[str]:
     """The organisation facts the floor rules look at: 三重一大, an 人财物 power, one of the 五类重点岗位."""
     facts = set()
-    if risk.three_important:
-        facts.add("three_important_one_large")
-    if risk.power is not None and risk.power.category == PowerCategory.INTERNAL:
-        facts.add("people_money_assets")
-    if risk.post is not None and any(getattr(risk.post, flag) for flag in KEY_POST_FLAGS):
-        facts.add("key_post")
+    if three_important:
+        facts.add(grading.FACT_THREE_IMPORTANT_ONE_LARGE)
+    if power is not None and power.category == PowerCategory.INTERNAL:
+        facts.add(grading.FACT_PEOPLE_MONEY_ASSETS)
+    if post is not None and any(getattr(post, flag) for flag in KEY_POST_FLAGS):
+        facts.add(grading.FACT_KEY_POST)
     return facts
+
+
+def facts_for(risk: RiskPoint) -> set[str]:
+    return facts_of(risk.three_important, risk.power, risk.post)
 
 
 def current_matrix(unit: Unit) -> GradingMatrix:

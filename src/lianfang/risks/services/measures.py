@@ -36,7 +36,7 @@ class MeasureData:
     template: MeasureTemplate | None = None
 
 
-def _check(risk: RiskPoint, data: MeasureData) -> None:
+def check_measure_data(risk: RiskPoint, data: MeasureData) -> None:
     errors: dict[str, list[str]] = {}
 
     def need(ok: bool, name: str, message: str) -> None:
@@ -70,7 +70,7 @@ def add_measure(actor: Actor, risk: RiskPoint, data: MeasureData) -> Measure:
     # Measures are part of the risk point's sheet: whoever may edit the risk point writes them, also after
     # submission (measures are implemented and reviewed all year).
     require_risk(actor, Action.EDIT, risk.path, risk.post_id)
-    _check(risk, data)
+    check_measure_data(risk, data)
     measure = Measure(risk=risk, order=risk.measures.count())
     _apply(measure, data)
     save(measure, "防控措施保存失败")
@@ -90,7 +90,7 @@ def add_measure(actor: Actor, risk: RiskPoint, data: MeasureData) -> Measure:
 def update_measure(actor: Actor, measure: Measure, data: MeasureData) -> Measure:
     risk = measure.risk
     require_risk(actor, Action.EDIT, risk.path, risk.post_id)
-    _check(risk, data)
+    check_measure_data(risk, data)
     before = _measure_snapshot(measure)
     _apply(measure, data)
     save(measure, "防控措施保存失败")

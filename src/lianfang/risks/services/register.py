@@ -93,7 +93,8 @@ def risk_snapshot(risk: RiskPoint) -> dict[str, object]:
     return data
 
 
-def _check(cycle: Cycle, data: RiskData, exclude_pk: int | None) -> None:
+def check_risk_data(cycle: Cycle, data: RiskData, exclude_pk: int | None) -> None:
+    """Every problem with a risk point's fields, at once (create, update and the batch import)."""
     errors: dict[str, list[str]] = {}
 
     def need(ok: bool, name: str, message: str) -> None:
@@ -155,7 +156,7 @@ def create_risk(actor: Actor, cycle: Cycle, data: RiskData) -> RiskPoint:
     data = data.cleaned()
     path = subject_path(cycle, data.subject_kind, data.department, data.post)
     require_risk(actor, Action.CREATE, path, data.post.pk if data.post else None)
-    _check(cycle, data, None)
+    check_risk_data(cycle, data, None)
     risk = RiskPoint(cycle=cycle, unit=cycle.unit, path=path, code=data.code or next_code(cycle))
     _write(risk, data)
     save(risk, "风险点编号重复")
@@ -172,7 +173,7 @@ def update_risk(actor: Actor, risk: RiskPoint, data: RiskData) -> RiskPoint:
     if new_path != risk.path or data.post != risk.post:
         require_risk(actor, Action.CREATE, new_path, data.post.pk if data.post else None)
     require_editable(risk)
-    _check(risk.cycle, data, risk.pk)
+    check_risk_data(risk.cycle, data, risk.pk)
     before = risk_snapshot(risk)
     _write(risk, data)
     if data.code:
