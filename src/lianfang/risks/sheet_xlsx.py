@@ -29,7 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang.powers.catalog_xlsx import sheet_name
 
-from .sheet_view import APPENDIX, DutyGroup, SheetKind, SheetRisk, SheetView, numbered
+from .sheet_cells import clean, risk_cells
+from .sheet_view import APPENDIX, DutyGroup, SheetKind, SheetRisk, SheetView
 
 SIGNATURE = "签字：__________        日期：______年____月____日"
 
@@ -53,29 +54,13 @@ def header_line(view: SheetView) -> str:
 
 
 def row_values(view: SheetView, risk: SheetRisk, duty: str, index: int) -> list[str | int]:
-    """The cells of one risk point's row, in the order of `view.columns`."""
+    """The cells of one risk point's row, in the order of `view.columns` (the cell texts are shared with
+    the PDF and Word writers; the summary's number stays a number here)."""
+    cells: list[str | int] = list(risk_cells(view.kind, risk, index))
     if view.kind == SheetKind.SUMMARY:
-        return [
-            index,
-            risk.subject,
-            risk.department,
-            risk.post,
-            risk.name,
-            risk.risk_type,
-            risk.risk_kind,
-            risk.level,
-            numbered(risk.measures) if risk.measures else "",
-            risk.responsible,
-        ]
-    return [
-        duty,
-        risk.name,
-        numbered(risk.manifestations) if risk.manifestations else "",
-        risk.causes,
-        risk.level,
-        numbered(risk.measures) if risk.measures else "",
-        risk.notes,
-    ]
+        cells[0] = index
+        return cells
+    return [clean(duty), *cells]
 
 
 def _display_width(text: str) -> int:
