@@ -24,6 +24,7 @@ from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
 from . import demo_data as data
 from .demo_catalog import load_catalog
 from .demo_data import DEMO_PASSWORD
+from .demo_register import load_register
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoSummary", "demo_accounts", "load_demo"]
 
@@ -104,7 +105,7 @@ def _default_start(index: int) -> date:
 
 def load_demo(stdout: Writer | None = None) -> DemoSummary:
     """Create the demo college with its organisation, leadership, liaisons, one login per role and its
-    power catalog (two yearly cycles)."""
+    power catalog and risk register (two yearly cycles)."""
     code = data.UNIT["code"]
     if Unit.objects.filter(code=code).exists():
         if stdout is not None:
@@ -159,6 +160,7 @@ class _Loader:
             "{assignments} 条任职记录，{accounts} 个演示账号。".format(**counts)
         )
         counts.update(load_catalog(self.actor, self.unit, self.say))
+        counts.update(load_register(self.actor, self.unit, self.say))
         return counts
 
     def create_departments(self) -> None:
