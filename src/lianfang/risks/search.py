@@ -29,10 +29,8 @@ def words(text: str) -> list[str]:
 
 def index_text(parts: Iterable[str]) -> str:
     """What is stored: each distinct word once, framed by spaces so a query word matches whole words."""
-    seen: dict[str, None] = {}
-    for part in parts:
-        for w in words(part or ""):
-            seen.setdefault(w, None)
+    # One segmentation call for all the parts (line breaks keep them apart): much cheaper than one each.
+    seen = dict.fromkeys(words("\n".join(p for p in parts if p)))
     return " " + " ".join(seen) + " " if seen else ""
 
 

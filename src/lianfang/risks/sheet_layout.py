@@ -175,8 +175,10 @@ def risk_rows(sheet: SheetTable) -> list[list[int]]:
     groups: list[list[int]] = []
     last_key: tuple[int, int] | None = None
     data_cols = [c for canon, c in sheet.columns.items() if canon != INDEX]
-    for r in range(sheet.header_row + 1, ws.max_row + 1):
-        filled = [t for t in (clean_text(ws.cell(r, c).value) for c in range(1, ws.max_column + 1)) if t]
+    # openpyxl computes max_row/max_column by scanning every cell: read them once, not once per row.
+    last_row, last_col = ws.max_row, ws.max_column
+    for r in range(sheet.header_row + 1, last_row + 1):
+        filled = [t for t in (clean_text(ws.cell(r, c).value) for c in range(1, last_col + 1)) if t]
         if filled and is_footer(filled[0]) and not clean_text(ws.cell(r, name_col).value):
             break  # 审核意见, signatures, notes: the table has ended
         if not any(clean_text(ws.cell(r, c).value) for c in data_cols):
@@ -195,8 +197,9 @@ def risk_rows(sheet: SheetTable) -> list[list[int]]:
 def above_table(sheet: SheetTable) -> tuple[dict[str, tuple[str, int]], str]:
     """The header fields written above the table, and its title (the longest line there without fields)."""
     above = []
+    last_col = sheet.ws.max_column
     for r in range(1, sheet.header_row):
-        cells = (clean_text(sheet.value(r, c)) for c in range(1, sheet.ws.max_column + 1))
+        cells = (clean_text(sheet.value(r, c)) for c in range(1, last_col + 1))
         text = "  ".join(dict.fromkeys(t for t in cells if t))
         if text:
             above.append((r, text))
