@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.contrib.auth import authenticate
@@ -31,10 +30,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_completely() -> None:
-    """One load (hashing eight passwords is most of its time), every check on it."""
-    started = time.monotonic()
+    """One load, every check on it. (How long it takes is measured by hand, not asserted: a timed test
+    fails on a busy machine and proves nothing on an idle one.)"""
     demo = load_demo()
-    assert time.monotonic() - started < 10
     assert not demo.already_loaded
     check_organisation(demo)
     check_key_posts()
