@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("lianfang.accounts.urls")),
     path("org/", include("lianfang.org.urls")),
     path("powers/", include("lianfang.powers.urls")),
+    path("risks/", include("lianfang.risks.urls")),
     path("audit/", include("lianfang.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

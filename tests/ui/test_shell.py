@@ -31,7 +31,8 @@ def test_navigation_lists_the_whole_platform_with_unbuilt_sections_disabled(
     assert f'href="{reverse("org:tree")}"' in nav and "组织机构" in nav
     # 职权目录 and 流程图 are built: links for whoever may read the catalog.
     assert f'href="{reverse("powers:catalog")}"' in nav and f'href="{reverse("powers:flow_list")}"' in nav
-    for label in ("风险点", "防控措施", "预警处置", "公开"):
+    assert f'href="{reverse("risks:register")}"' in nav and f'href="{reverse("risks:measures")}"' in nav
+    for label in ("预警处置", "公开"):
         item = re.search(
             rf'<span class="side-nav__item is-disabled"[^>]*><span class="side-nav__label">{label}</span>'
             '<span class="badge badge--soon">即将上线',

@@ -31,14 +31,14 @@ def navigation(actor: Actor) -> list[NavItem]:
     for key, label, object_type, url_name in (
         ("powers", _("职权目录"), ObjectType.POWER, "powers:catalog"),
         ("flows", _("流程图"), ObjectType.FLOW, "powers:flow_list"),
+        ("risks", _("风险点"), ObjectType.RISK, "risks:register"),
+        ("measures", _("防控措施"), ObjectType.RISK, "risks:measures"),
     ):
         if can_anywhere(actor, Action.VIEW, object_type):
             items.append(NavItem(key, str(label), reverse(url_name)))
         else:
             items.append(NavItem(key, str(label), None))
     for key, label in (
-        ("risks", _("风险点")),
-        ("measures", _("防控措施")),
         ("supervision", _("电子监察")),
         ("warnings", _("预警处置")),
         ("inspection", _("检查考核")),

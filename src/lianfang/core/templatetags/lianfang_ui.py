@@ -58,7 +58,14 @@ def query_without(querydict: Any, key: str) -> str:
     return str(params.urlencode())
 
 
-SECTION_OF_NAMESPACE = {"org": "org", "accounts": "system", "audit": "system", "powers": "powers"}
+SECTION_OF_NAMESPACE = {
+    "org": "org",
+    "accounts": "system",
+    "audit": "system",
+    "powers": "powers",
+    "risks": "risks",
+    "risks:risk_dashboard": "risks",
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -71,6 +78,8 @@ def active_section(context: template.Context) -> str:
         return ""
     if match.namespace == "powers" and match.url_name.startswith("flow"):
         return "flows"
+    if match.namespace == "risks" and match.url_name.startswith("measure"):
+        return "measures"
     return SECTION_OF_NAMESPACE.get(match.namespace, "")
 
 

@@ -1,0 +1,671 @@
+"""The risk register pages: scope, the filtered register, the risk form through the services, post holders on
+their own post only, grading with the live preview and the downgrade guard, measures and their evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lianfang.accounts.models import Role, User
+from lianfang.cycles.models import Cycle
+from lianfang.org import services as org_services
+from lianfang.org.models import Post
+from lianfang.powers.models import Flowchart, Power
+from lianfang.risks.models import Assessment, Measure, MeasureEvidence, MeasureTemplate, RiskPoint
+from lianfang.risks.services import MeasureData, RiskData, add_measure, assess
+from lianfang.risks.vocabulary import MeasureCategory, MeasureStatus
+from tests.conftest import TwoUnits
+from tests.factories import SYSTEM, PersonFactory, make_cycle, make_flow, make_power, user_with_role
+from tests.risk_factories import dept_risk_data, make_risk, post_risk_data
+
+from .conftest import Logins, client_for
+
+pytestmark = pytest.mark.django_db
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "lianfang" / "risks" / "templates"
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
+
+
+def html_of(client: Client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def main_of(html: str) -> str:
+    """The page's content, without the header and navigation."""
+    return html[html.index('<main id="main"') :]
+
+
+def table_of(html: str) -> str:
+    return html[html.index('<table class="data register-table">') :]
+
+
+@pytest.fixture
+def cycle(org: TwoUnits) -> Cycle:
+    return make_cycle(org.college, 2026)
+
+
+@pytest.fixture
+def flow(cycle: Cycle, org: TwoUnits) -> Flowchart:
+    return make_flow(cycle, org.finance, "F1", post=org.cashier)
+
+
+@pytest.fixture
+def power(cycle: Cycle, org: TwoUnits, flow: Flowchart) -> Power:
+    return make_power(cycle, org.finance, "CW-001", name="经费报销审核", flow=flow, category="internal")
+
+
+@pytest.fixture
+def cashier_risk(cycle: Cycle, org: TwoUnits) -> RiskPoint:
+    return make_risk(cycle, post_risk_data(org.cashier, name="违规审批报销"), measure=True)
+
+
+@pytest.fixture
+def academic_risk(cycle: Cycle, org: TwoUnits) -> RiskPoint:
+    return make_risk(
+        cycle, dept_risk_data(org.academic, name="考试成绩违规更改", manifestations=["私自修改学生成绩"])
+    )
+
+
+def cashier_holder(org: TwoUnits) -> tuple[User, Post]:
+    """A 岗位人员 who holds 出纳 in 核算科, where another post (会计) has someone else's risks."""
+    other_post = org_services.create_post(SYSTEM, department=org.finance_office, name="会计")
+    person = PersonFactory(department=org.finance_office, unit=org.college, name="钱出纳")
+    org_services.assign_post(SYSTEM, person=person, post=org.cashier, start_date=dt.date(2025, 1, 1))
+    user = user_with_role(Role.POST_HOLDER, org.finance_office, "chuna")
+    user.person = person
+    user.save(update_fields=["person"])
+    return user, other_post
+
+
+def risk_post(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "subject_kind": "department",
+        "department": "",
+        "post": "",
+        "code": "",
+        "duty": "负责学校经费报销审核",
+        "name": "报销审核把关不严",
+        "risk_type": "duty",
+        "risk_kind": "integrity",
+        "causes": ["system_gap", "self_discipline"],
+        "cause_note": "报销制度更新不及时",
+        "found_by": "colleagues",
+        "power": "",
+        "step": "",
+        "notes": "",
+        "m-TOTAL_FORMS": "3",
+        "m-INITIAL_FORMS": "0",
+        "m-MIN_NUM_FORMS": "0",
+        "m-MAX_NUM_FORMS": "50",
+        "m-0-text": "对不合规票据予以报销",
+        "m-1-text": "",
+        "m-2-text": "拆分报销规避审批",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- navigation, scope -------------------------------------------------------------------------------
+
+
+def test_navigation_links_the_register_and_measures_for_who_may_see_them(
+    org: TwoUnits, logins: Logins
+) -> None:
+    nav = html_of(client_for(logins.liaison), reverse("core:home"))
+    assert f'href="{reverse("risks:register")}"' in nav and f'href="{reverse("risks:measures")}"' in nav
+    admin = html_of(client_for(logins.sysadmin), reverse("core:home"))
+    assert f'href="{reverse("risks:register")}"' not in admin  # 系统管理员 has no risk rights
+    assert re.search(r'is-disabled"[^>]*><span class="side-nav__label">风险点', admin)
+    measures = html_of(client_for(logins.liaison), reverse("risks:measures"))
+    assert f'is-active" href="{reverse("risks:measures")}"' in measures
+    assert f'is-active" href="{reverse("risks:register")}"' not in measures
+    register = html_of(client_for(logins.liaison), reverse("risks:register"))
+    assert f'is-active" href="{reverse("risks:register")}"' in register
+    assert reverse("risks:risk_dashboard:dashboard") == "/risks/dashboard/"
+    assert client_for(logins.sysadmin).get(reverse("risks:register")).status_code == 403
+    assert client_for(logins.sysadmin).get(reverse("risks:measures")).status_code == 403
+
+
+def test_register_shows_the_risks_in_each_roles_scope(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint, academic_risk: RiskPoint
+) -> None:
+    seen = {
+        "supervisor": {"违规审批报销", "考试成绩违规更改"},
+        "unit_leader": {"违规审批报销", "考试成绩违规更改"},
+        "dept_head": {"违规审批报销"},
+        "liaison": {"考试成绩违规更改"},
+        "post_holder": {"违规审批报销"},
+    }
+    for role, names in seen.items():
+        html = main_of(html_of(client_for(getattr(logins, role)), reverse("risks:register")))
+        assert {n for n in ("违规审批报销", "考试成绩违规更改") if n in html} == names, role
+    page = html_of(client_for(logins.dept_head), reverse("risks:register"))
+    assert "2026年度" in page and "登记风险点" in page
+    assert "登记风险点" not in html_of(client_for(logins.unit_leader), reverse("risks:register"))
+
+
+def test_out_of_scope_is_404(
+    org: TwoUnits, logins: Logins, cycle: Cycle, cashier_risk: RiskPoint, academic_risk: RiskPoint
+) -> None:
+    measure = cashier_risk.measures.get()
+    outsider = client_for(user_with_role(Role.SUPERVISOR, org.other, "other-jiwei"))
+    for url in (
+        reverse("risks:detail", args=[cashier_risk.pk]),
+        reverse("risks:edit", args=[cashier_risk.pk]),
+        reverse("risks:register") + f"?cycle={cycle.pk}",
+        reverse("risks:measures") + f"?cycle={cycle.pk}",
+        reverse("risks:create") + f"?cycle={cycle.pk}",
+        reverse("risks:measure_edit", args=[measure.pk]),
+    ):
+        assert outsider.get(url).status_code == 404, url
+    for url in (
+        reverse("risks:submit", args=[cashier_risk.pk]),
+        reverse("risks:grade_preview", args=[cashier_risk.pk]),
+        reverse("risks:measure_remove", args=[measure.pk]),
+    ):
+        assert outsider.post(url).status_code == 404, url
+    head = client_for(logins.dept_head)
+    assert head.get(reverse("risks:detail", args=[academic_risk.pk])).status_code == 404
+    # The unit leader reads every risk point but writes none.
+    leader = client_for(logins.unit_leader)
+    page = html_of(leader, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert "违规审批报销" in page and reverse("risks:edit", args=[cashier_risk.pk]) not in page
+    assert leader.get(reverse("risks:edit", args=[cashier_risk.pk])).status_code == 403
+
+
+# --- the register list ----------------------------------------------------------------------------------
+
+
+def test_filters_and_chinese_search_narrow_the_table(
+    org: TwoUnits, logins: Logins, cycle: Cycle, cashier_risk: RiskPoint, academic_risk: RiskPoint
+) -> None:
+    unit_data = RiskData(
+        subject_kind="unit",
+        name="重大事项决策不民主",
+        manifestations=["一把手说了算"],
+        risk_type="institution",
+    )
+    make_risk(cycle, unit_data)
+    assess(SYSTEM, cashier_risk, {"probability": "high", "harm": "minor"})
+    assess(SYSTEM, academic_risk, {"probability": "low", "harm": "minor"})
+    client = client_for(logins.supervisor)
+    url = reverse("risks:register") + f"?cycle={cycle.pk}"
+    names = ("违规审批报销", "考试成绩违规更改", "重大事项决策不民主")
+
+    def found(query: str, htmx: bool = False) -> set[str]:
+        headers = {**HTMX, "HTTP_HX_TARGET": "register-results"} if htmx else {}
+        response = client.get(url + query, **headers)
+        assert response.status_code == 200
+        table = table_of(response.content.decode())
+        return {n for n in names if n in table}
+
+    assert found("") == set(names)
+    assert found("&level=high") == {"违规审批报销"}
+    assert found("&level=low") == {"考试成绩违规更改"}
+    assert found("&risk_type=institution") == {"重大事项决策不民主"}
+    assert found("&subject_kind=department") == {"考试成绩违规更改"}
+    assert found(f"&department={org.finance.pk}") == {"违规审批报销"}  # 核算科 is below 财务处
+    assert found(f"&post={org.cashier.pk}") == {"违规审批报销"}
+    assert found("&measure_status=planned") == {"违规审批报销"}
+    assert found("&status=submitted") == set()
+    assert found("&q=台帐") == {"违规审批报销"}  # a word of its measure
+    assert found("&q=学生成绩") == {"考试成绩违规更改"}  # words of a manifestation
+    assert found("&q=一把手 决策") == {"重大事项决策不民主"}
+    assert found("&q=报销 成绩") == set()
+    assert found("&level=nonsense") == set(names)  # ignored
+    fragment = client.get(url + "&level=high", **HTMX, HTTP_HX_TARGET="register-results")
+    text = fragment.content.decode()
+    assert "<html" not in text and "共 1 个风险点" in text
+    assert '<span class="level level--high">高</span>' in text
+    page = html_of(client, url)
+    assert 'hx-get="/risks/"' in page and 'hx-target="#register-results"' in page
+    assert '<span class="level level--low">低</span>' in page
+
+
+def test_register_reads_each_page_in_constant_queries(org: TwoUnits, logins: Logins, cycle: Cycle) -> None:
+    client = client_for(logins.supervisor)
+    url = reverse("risks:register") + f"?cycle={cycle.pk}"
+    make_risk(cycle, post_risk_data(org.cashier, name="风险点00"), measure=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, **HTMX, HTTP_HX_TARGET="register-results")
+            assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for n in range(1, 55):
+        data = post_risk_data(org.cashier, name=f"风险点{n:02d}") if n % 2 else dept_risk_data(org.academic)
+        make_risk(cycle, data, measure=n % 3 == 0)
+    assert queries() == few
+    html = client.get(url).content.decode()
+    assert "共 55 个风险点" in html and "第 1 / 2 页" in html
+    assert html.count('class="num no-measure">0</td>') == 50 - 17  # 16 of n=1…49 with n%3==0, and R-0001
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url + "&q=风险点", **HTMX, HTTP_HX_TARGET="register-results")
+    risk_queries = [q["sql"] for q in ctx.captured_queries if 'FROM "risks_riskpoint"' in q["sql"]]
+    assert len(risk_queries) == 2  # the page and its count
+
+
+# --- the risk form ---------------------------------------------------------------------------------------
+
+
+def test_department_head_creates_a_risk_and_errors_come_back_in_chinese(
+    org: TwoUnits, logins: Logins, cycle: Cycle, power: Power, flow: Flowchart
+) -> None:
+    client = client_for(logins.dept_head)
+    url = reverse("risks:create") + f"?cycle={cycle.pk}"
+    form = main_of(html_of(client, url))
+    assert "核算科" in form and "教务处" not in form  # only where the head may put a risk point
+    assert "出纳（核算科）" in form and "CW-001 经费报销审核" in form
+    bad = client.post(url, risk_post(name="", department=org.finance.pk))
+    assert bad.status_code == 400 and "这个字段是必填项。" in bad.content.decode()
+    bad = client.post(url, risk_post(subject_kind="post", department=org.finance_office.pk))
+    assert bad.status_code == 400 and "个人岗位风险点必须选择岗位" in bad.content.decode()
+    other_flow = make_flow(cycle, org.finance, "F2")
+    wrong_step = other_flow.steps.get(code="S2")
+    bad = client.post(url, risk_post(department=org.finance.pk, power=power.pk, step=wrong_step.pk))
+    assert bad.status_code == 400 and "选择一个有效的选项" in bad.content.decode()
+    assert RiskPoint.objects.count() == 0
+    step = flow.steps.get(code="S2")
+    good = client.post(
+        url,
+        risk_post(
+            subject_kind="post",
+            department=org.finance_office.pk,
+            post=org.cashier.pk,
+            power=power.pk,
+            step=step.pk,
+            three_important="on",
+        ),
+    )
+    assert good.status_code == 302
+    risk = RiskPoint.objects.get()
+    assert good["Location"] == reverse("risks:detail", args=[risk.pk])
+    assert (risk.code, risk.subject_kind, risk.post, risk.department) == (
+        "R-0001",
+        "post",
+        org.cashier,
+        org.finance_office,
+    )
+    assert (risk.power, risk.step, risk.three_important) == (power, step, True)
+    assert risk.causes == ["system_gap", "self_discipline"] and risk.found_by == "colleagues"
+    assert [m.text for m in risk.manifestations.all()] == ["对不合规票据予以报销", "拆分报销规避审批"]
+    page = html_of(client, good["Location"])
+    assert "风险点“报销审核把关不严”已登记。" in page
+    assert "制度缺陷及漏洞、个人自律；报销制度更新不及时" in page
+    assert f'href="{reverse("powers:flow_detail", args=[flow.pk])}"' in page and "S2 审核" in page
+    # A department the head has no rights over is not a choice.
+    refused = client.post(url, risk_post(department=org.academic.pk, name="别处的"))
+    assert refused.status_code == 400 and not RiskPoint.objects.filter(name="别处的").exists()
+
+
+def test_editing_a_risk_goes_through_the_service(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint
+) -> None:
+    client = client_for(logins.dept_head)
+    url = reverse("risks:edit", args=[cashier_risk.pk])
+    page = html_of(client, url)
+    assert (
+        'value="违规审批报销"' in page and "票据审核不严" in page and 'name="m-TOTAL_FORMS" value="3"' in page
+    )
+    response = client.post(
+        url,
+        risk_post(
+            subject_kind="post",
+            department=org.finance_office.pk,
+            post=org.cashier.pk,
+            name="违规审批报销（修订）",
+            code="R-0001",
+            **{"m-TOTAL_FORMS": "1", "m-0-text": "只保留一种表现"},
+        ),
+    )
+    assert response.status_code == 302
+    cashier_risk.refresh_from_db()
+    assert cashier_risk.name == "违规审批报销（修订）"
+    assert [m.text for m in cashier_risk.manifestations.all()] == ["只保留一种表现"]
+    RiskPoint.objects.filter(pk=cashier_risk.pk).update(status="submitted")
+    refused = client.get(url)
+    assert refused.status_code == 302 and refused["Location"] == reverse(
+        "risks:detail", args=[cashier_risk.pk]
+    )
+    assert "不能修改" in html_of(client, refused["Location"])
+
+
+def test_post_holder_is_offered_only_their_own_post(org: TwoUnits, cycle: Cycle) -> None:
+    user, other_post = cashier_holder(org)
+    theirs = make_risk(cycle, post_risk_data(other_post, name="会计岗位的风险"))
+    client = client_for(user)
+    url = reverse("risks:create") + f"?cycle={cycle.pk}"
+    form = main_of(html_of(client, url))
+    assert "出纳（核算科）" in form and "会计（核算科）" not in form
+    assert 'value="department"' not in form and 'value="unit"' not in form  # only 个人岗位
+    assert f'<option value="{org.cashier.pk}" selected>' in form  # their only post, chosen for them
+    refused = client.post(
+        url, risk_post(subject_kind="post", department=org.finance_office.pk, post=other_post.pk)
+    )
+    assert refused.status_code == 400 and "选择一个有效的选项" in refused.content.decode()
+    refused = client.post(url, risk_post(subject_kind="department", department=org.finance_office.pk))
+    assert refused.status_code == 400
+    assert RiskPoint.objects.filter(name="报销审核把关不严").count() == 0
+    ok = client.post(
+        url, risk_post(subject_kind="post", department=org.finance_office.pk, post=org.cashier.pk)
+    )
+    assert ok.status_code == 302 and RiskPoint.objects.get(name="报销审核把关不严").post == org.cashier
+    # Someone else's post: readable in scope, but no edit button and no edit.
+    page = html_of(client, reverse("risks:detail", args=[theirs.pk]))
+    assert reverse("risks:edit", args=[theirs.pk]) not in page and "添加防控措施" not in page
+    assert client.get(reverse("risks:edit", args=[theirs.pk])).status_code == 403
+    posts = html_of(client, reverse("risks:post_field") + f"?cycle={cycle.pk}&department={org.finance.pk}")
+    assert "出纳（核算科）" in posts and "会计" not in posts
+
+
+def test_form_helpers_redraw_posts_steps_and_add_rows(
+    org: TwoUnits, logins: Logins, cycle: Cycle, power: Power
+) -> None:
+    client = client_for(logins.supervisor)
+    posts = html_of(client, reverse("risks:post_field") + f"?cycle={cycle.pk}&department={org.finance.pk}")
+    assert 'id="post-field"' in posts and "出纳（核算科）" in posts and "教学秘书" not in posts
+    steps = html_of(client, reverse("risks:step_field") + f"?cycle={cycle.pk}&power={power.pk}")
+    assert 'id="step-field"' in steps and ">S1 受理<" in steps and ">S3 决定<" in steps
+    none = html_of(client, reverse("risks:step_field") + f"?cycle={cycle.pk}")
+    assert "S1 受理" not in none and "所选职权没有流程图时不能选择环节" in none
+    row = html_of(client, reverse("risks:manifestation_row") + "?m-TOTAL_FORMS=3")
+    assert (
+        'name="m-3-text"' in row and 'name="m-TOTAL_FORMS" value="4"' in row and 'hx-swap-oob="true"' in row
+    )
+
+
+# --- submission, grading ----------------------------------------------------------------------------------
+
+
+def test_submit_without_a_measure_shows_the_one_to_one_error(
+    org: TwoUnits, logins: Logins, cycle: Cycle
+) -> None:
+    risk = make_risk(cycle, post_risk_data(org.cashier))
+    client = client_for(logins.dept_head)
+    response = client.post(reverse("risks:submit", args=[risk.pk]), follow=True)
+    html = response.content.decode()
+    assert "没有防控措施（每个风险点至少要有一条措施，一对一）" in html and "尚未评定风险等级" in html
+    assert RiskPoint.objects.get(pk=risk.pk).status == "draft"
+    add_measure(SYSTEM, risk, MeasureData(category=MeasureCategory.RULES, text="建立台帐"))
+    assess(SYSTEM, risk, {"probability": "low", "harm": "minor"})
+    done = client.post(reverse("risks:submit", args=[risk.pk]), follow=True)
+    assert "已提交审核" in done.content.decode()
+    assert RiskPoint.objects.get(pk=risk.pk).status == "submitted"
+
+
+def test_grading_preview_derives_the_level_and_saving_records_it(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint
+) -> None:
+    client = client_for(logins.dept_head)
+    detail = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert 'name="grade-factor_probability"' in detail and 'name="grade-factor_power_importance"' in detail
+    assert f'hx-post="{reverse("risks:grade_preview", args=[cashier_risk.pk])}"' in detail
+    assert "选择发生机率、危害程度后，这里显示得出的等级。" in detail
+    preview_url = reverse("risks:grade_preview", args=[cashier_risk.pk])
+    half = client.post(preview_url, {"grade-factor_probability": "fairly_high"}, **HTMX).content.decode()
+    assert "选择危害程度后" in half and "data-level" not in half
+    medium = client.post(
+        preview_url, {"grade-factor_probability": "fairly_high", "grade-factor_harm": "minor"}, **HTMX
+    ).content.decode()
+    assert 'data-level="medium"' in medium and "<html" not in medium
+    high = client.post(
+        preview_url,
+        {"grade-factor_probability": "low", "grade-factor_harm": "minor", "grade-factor_discretion": "large"},
+        **HTMX,
+    ).content.decode()
+    assert 'data-level="high"' in high and "自由裁量权大小：大" in high and "降级理由" not in high
+    bad = client.post(preview_url, {"grade-factor_probability": "x", "grade-factor_harm": "minor"}, **HTMX)
+    assert "“发生机率”的取值“x”无效" in bad.content.decode()
+    saved = client.post(
+        reverse("risks:assess", args=[cashier_risk.pk]),
+        {"grade-factor_probability": "high", "grade-factor_harm": "serious", "grade-factor_discretion": ""},
+    )
+    assert saved.status_code == 302 and saved["Location"].endswith("#grading")
+    cashier_risk.refresh_from_db()
+    assert cashier_risk.level == "high"
+    a = Assessment.objects.get(risk=cashier_risk)
+    assert a.factors == {"probability": "high", "harm": "serious"} and a.matrix is not None
+    page = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert "发生机率：高" in page and "危害程度：较严重（可能违反党纪政纪、受到处分）" in page
+    # Residual, after measures: kept beside the level.
+    client.post(
+        reverse("risks:assess", args=[cashier_risk.pk]),
+        {"residual": "1", "residual-factor_probability": "low", "residual-factor_harm": "minor"},
+    )
+    cashier_risk.refresh_from_db()
+    assert (cashier_risk.level, cashier_risk.residual_level) == ("high", "low")
+
+
+def test_lowering_a_high_level_needs_a_reason_and_the_leaderships_approval(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint
+) -> None:
+    assess(SYSTEM, cashier_risk, {"probability": "high", "harm": "minor"})
+    client = client_for(logins.dept_head)
+    low = {"grade-factor_probability": "low", "grade-factor_harm": "minor"}
+    preview = client.post(reverse("risks:grade_preview", args=[cashier_risk.pk]), low, **HTMX)
+    text = preview.content.decode()
+    assert (
+        'data-level="low"' in text
+        and "上次评定为高，本次为低" in text
+        and 'name="grade-justification"' in text
+    )
+    refused = client.post(reverse("risks:assess", args=[cashier_risk.pk]), low)
+    assert refused.status_code == 400
+    assert "上次评定为高风险，降低等级必须写明理由" in refused.content.decode()
+    asked = client.post(
+        reverse("risks:assess", args=[cashier_risk.pk]), {**low, "grade-justification": "已实行双人复核"}
+    )
+    assert asked.status_code == 302
+    pending = Assessment.objects.get(risk=cashier_risk, status="pending")
+    cashier_risk.refresh_from_db()
+    assert cashier_risk.level == "high"
+    assert 'name="decision"' not in html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    supervisor = client_for(logins.supervisor)
+    page = html_of(supervisor, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert 'value="approve"' in page and "已实行双人复核" in page
+    decide = reverse("risks:assessment_decide", args=[pending.pk])
+    no_note = supervisor.post(decide, {"decision": "reject", "note": ""})
+    assert no_note.status_code == 400 and "不批准时请写明意见" in no_note.content.decode()
+    assert supervisor.post(decide, {"decision": "approve", "note": "同意"}).status_code == 302
+    cashier_risk.refresh_from_db()
+    assert cashier_risk.level == "low"
+    assert Assessment.objects.get(pk=pending.pk).status == "effective"
+
+
+# --- measures and evidence ----------------------------------------------------------------------------------
+
+
+def measure_post(prefix: str = "new", **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "category": "process",
+        "text": "实行报销双人复核",
+        "owner": "",
+        "owner_text": "财务处处长",
+        "due_date": "2026-06-30",
+        "status": "planned",
+        "review_date": "",
+        "template": "",
+    }
+    data.update({k: v for k, v in overrides.items()})
+    return {f"{prefix}-{k}": v for k, v in data.items()}
+
+
+def test_measures_are_added_edited_and_removed_on_the_risk_page(
+    org: TwoUnits, logins: Logins, cycle: Cycle
+) -> None:
+    risk = make_risk(cycle, post_risk_data(org.cashier))
+    person = PersonFactory(department=org.finance, unit=org.college, name="赵处长")
+    client = client_for(logins.dept_head)
+    add = reverse("risks:measure_add", args=[risk.pk])
+    bad = client.post(add, measure_post(text="", review_date="2026-01-01"))
+    assert bad.status_code == 400 and "这个字段是必填项。" in bad.content.decode()
+    bad = client.post(add, measure_post(review_date="2026-01-01"))
+    assert bad.status_code == 400 and "复查日期不能早于完成时限" in bad.content.decode()
+    assert not Measure.objects.exists()
+    ok = client.post(add, measure_post(owner=person.pk))
+    measure = Measure.objects.get()
+    assert ok.status_code == 302 and ok["Location"].endswith(f"#measure-{measure.pk}")
+    assert (measure.owner, measure.due_date, measure.category) == (person, dt.date(2026, 6, 30), "process")
+    page = html_of(client, reverse("risks:detail", args=[risk.pk]))
+    assert "实行报销双人复核" in page and "赵处长" in page and "2026-06-30" in page
+    edit = reverse("risks:measure_edit", args=[measure.pk])
+    inline = client.get(edit, **HTMX).content.decode()
+    assert "<html" not in inline and f'id="measure-{measure.pk}"' in inline
+    assert f'name="m{measure.pk}-text"' in inline and "从措施库选择" in inline
+    assert "<html" in html_of(client, edit)  # without htmx: its own page
+    saved = client.post(edit, measure_post(f"m{measure.pk}", status="done", text="已实行双人复核"))
+    assert saved.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.status, measure.text) == ("done", "已实行双人复核")
+    assert client.post(reverse("risks:measure_remove", args=[measure.pk])).status_code == 302
+    assert not Measure.objects.exists()
+
+
+def test_the_measure_library_is_filtered_by_category(org: TwoUnits, logins: Logins) -> None:
+    MeasureTemplate.objects.create(category="structure", text="实行管采分离")
+    MeasureTemplate.objects.create(category="education", text="开展廉政警示教育")
+    MeasureTemplate.objects.create(category="education", text="停用的条目", active=False)
+    client = client_for(logins.dept_head)
+    url = reverse("risks:template_picker")
+    everything = html_of(client, url + "?prefix=new")
+    assert (
+        "实行管采分离" in everything and "开展廉政警示教育" in everything and "停用的条目" not in everything
+    )
+    education = html_of(client, url + "?prefix=m12&pick-category=education")
+    assert "实行管采分离" not in education and "开展廉政警示教育" in education
+    assert 'data-prefix="m12"' in education and 'data-category="education"' in education
+    assert 'data-text="开展廉政警示教育"' in education
+
+
+def test_evidence_upload_then_download_gives_the_same_bytes(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    measure = cashier_risk.measures.get()
+    content = "报销台帐 2026 年第一季度\n".encode() + bytes(range(256))
+    client = client_for(logins.dept_head)
+    upload = reverse("risks:evidence_upload", args=[measure.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = client.post(upload, {"file": SimpleUploadedFile("空.txt", b"")})
+    assert empty.status_code == 400 and "所提交的是空文件。" in empty.content.decode()
+    done = client.post(upload, {"file": SimpleUploadedFile("台帐.bin", content)})
+    assert done.status_code == 302
+    evidence = MeasureEvidence.objects.get()
+    digest = hashlib.sha256(content).hexdigest()
+    page = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert "台帐.bin" in page and digest in page
+    response = client.get(reverse("risks:evidence_download", args=[evidence.pk]))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert body == content and hashlib.sha256(body).hexdigest() == evidence.sha256
+    assert "attachment" in response["Content-Disposition"]
+    outsider = client_for(user_with_role(Role.SUPERVISOR, org.other, "other-jiwei"))
+    assert outsider.get(reverse("risks:evidence_download", args=[evidence.pk])).status_code == 404
+    assert (
+        client_for(logins.liaison).get(reverse("risks:evidence_download", args=[evidence.pk])).status_code
+        == 404
+    )
+
+
+def test_measures_page_filters_status_category_and_overdue(
+    org: TwoUnits, logins: Logins, cycle: Cycle, academic_risk: RiskPoint
+) -> None:
+    risk = make_risk(cycle, post_risk_data(org.cashier))
+    add_measure(
+        SYSTEM, risk, MeasureData(category="rules", text="修订报销制度", due_date=dt.date(2020, 1, 31))
+    )
+    add_measure(
+        SYSTEM,
+        risk,
+        MeasureData(
+            category="rules", text="建立台帐", due_date=dt.date(2020, 1, 31), status=MeasureStatus.DONE
+        ),
+    )
+    add_measure(
+        SYSTEM, academic_risk, MeasureData(category="technology", text="成绩系统留痕", owner_text="教务处长")
+    )
+    client = client_for(logins.supervisor)
+    url = reverse("risks:measures") + f"?cycle={cycle.pk}"
+    texts = ("修订报销制度", "建立台帐", "成绩系统留痕")
+
+    def found(query: str) -> set[str]:
+        html = html_of(client, url + query)
+        table = html[html.index('<table class="data measures-table">') :]
+        return {t for t in texts if t in table}
+
+    assert found("") == set(texts)
+    assert found("&status=done") == {"建立台帐"}
+    assert found("&category=technology") == {"成绩系统留痕"}
+    assert found("&overdue=on") == {"修订报销制度"}
+    assert found(f"&department={org.academic.pk}") == {"成绩系统留痕"}
+    assert found("&q=台帐") == {"建立台帐"}
+    page = html_of(client, url)
+    assert page.count('<span class="badge badge--danger">逾期</span>') == 1 and "教务处长" in page
+    head = html_of(client_for(logins.dept_head), reverse("risks:measures"))
+    assert "修订报销制度" in head and "成绩系统留痕" not in head
+
+
+def test_responsibility_is_shown_or_its_problem_explained(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint
+) -> None:
+    client = client_for(logins.dept_head)
+    ungraded = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert "尚未评定风险等级，责任随等级确定" in ungraded
+    assess(SYSTEM, cashier_risk, {"probability": "high", "harm": "minor"})
+    graded = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert "尚未设置主要领导" in graded
+
+
+# --- CSP ---------------------------------------------------------------------------------------------------
+
+
+def test_templates_have_no_inline_scripts_or_styles() -> None:
+    files = list(TEMPLATES.rglob("*.html"))
+    assert len(files) > 15
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert "src=" in tag, (path.name, tag)
+        assert not re.search(r"<script\b[^>]*>\s*(?!</script>)\S", text), path.name
+        assert " style=" not in text and "<style" not in text, path.name
+        assert not re.search(r"\son[a-z]+=", text), path.name  # no inline event handlers
+
+
+def test_pages_load_their_script_and_styles_from_static(
+    org: TwoUnits, logins: Logins, cashier_risk: RiskPoint
+) -> None:
+    client = client_for(logins.dept_head)
+    assess(SYSTEM, cashier_risk, {"probability": "high", "harm": "minor"})
+    measure = cashier_risk.measures.get()
+    for url in (
+        reverse("risks:register"),
+        reverse("risks:measures"),
+        reverse("risks:create") + f"?cycle={cashier_risk.cycle_id}",
+        reverse("risks:edit", args=[cashier_risk.pk]),
+        reverse("risks:measure_edit", args=[measure.pk]),
+        reverse("risks:detail", args=[cashier_risk.pk]),
+    ):
+        page = html_of(client, url)
+        assert "style=" not in page and "<style" not in page, url
+        assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page)), url
+        assert not re.search(r"\son[a-z]+=", page), url
+    html = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
+    assert '<script src="/static/risks/risks.js" defer></script>' in html
+    assert '<link rel="stylesheet" href="/static/risks/risks.css">' in html
+    for url in ("/static/risks/risks.js", "/static/risks/risks.css"):
+        response = client.get(url)
+        assert response.status_code == 200
+        response.close()
