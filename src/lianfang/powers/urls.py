@@ -25,6 +25,7 @@ urlpatterns = [
     path("flows/<int:pk>/delete/", views.flow_delete, name="flow_delete"),
     path("flows/<int:pk>/review/", views.flow_review, name="flow_review"),
     path("flows/<int:pk>/pdf/", views.flow_pdf, name="flow_pdf"),
+    path("flows/<int:pk>/risk-drafts/", views.flow_risk_drafts, name="flow_risk_drafts"),
     path("flows/<int:pk>/diagram/", views.flow_diagram, name="flow_diagram"),
     path("flows/<int:pk>/editor/", views.flow_editor, name="flow_editor"),
     path("flows/<int:pk>/editor/preview/", views.flow_preview, name="flow_preview"),

@@ -12,6 +12,7 @@ from .flows import (
     flow_list,
     flow_pdf,
     flow_review,
+    flow_risk_drafts,
 )
 from .power import (
     power_basis_row,
@@ -42,6 +43,7 @@ __all__ = [
     "flow_pdf",
     "flow_preview",
     "flow_review",
+    "flow_risk_drafts",
     "power_basis_row",
     "power_create",
     "power_delete",

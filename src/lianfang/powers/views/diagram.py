@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
@@ -61,16 +62,35 @@ def markers(spec: FlowSpec, found: list[Finding]) -> dict[str, list[StepMarker]]
     return out
 
 
+RISK_LABEL_CHARS = 14  # a risk point's name on the diagram, truncated (the list under the steps has it whole)
+
+
+def risk_markers(risks: Iterable[tuple[str, str, str]]) -> dict[str, list[StepMarker]]:
+    """The risk points sitting on steps, as (step code, name, level), drawn beside their steps coloured by
+    level (high/medium/low; an ungraded draft is drawn grey)."""
+    out: dict[str, list[StepMarker]] = {}
+    for code, name, level in risks:
+        label = name if len(name) <= RISK_LABEL_CHARS else name[: RISK_LABEL_CHARS - 1] + "…"
+        out.setdefault(code, []).append(StepMarker(label=label, level=level or "finding"))
+    return out
+
+
 ZOOM = 1.3
 _NATURAL = re.compile(r'^<svg\b[^>]*?\sdata-width="([0-9.]+)"')
 
 
-def svg(spec: FlowSpec, found: list[Finding] | None = None) -> SafeString:
-    """The diagram; with `found`, the findings as markers. The renderer escapes every text it draws.
+def svg(
+    spec: FlowSpec, found: list[Finding] | None = None, risks: dict[str, list[StepMarker]] | None = None
+) -> SafeString:
+    """The diagram; with `found`, the findings as markers, with `risks` (from `risk_markers`) the risk
+    points on their steps. The renderer escapes every text it draws.
 
     Drawn a little above its natural width (the stylesheet shrinks a wide one to the pane, but a short
     flow is not blown up to the pane's width)."""
-    drawn = flow_svg(spec, markers=markers(spec, found) if found else None)
+    notes: dict[str, list[StepMarker]] = {code: list(ms) for code, ms in (risks or {}).items()}
+    for code, ms in (markers(spec, found) if found else {}).items():
+        notes.setdefault(code, []).extend(ms)
+    drawn = flow_svg(spec, markers=notes or None)
     natural = _NATURAL.match(drawn)
     if natural:
         width = float(natural.group(1)) * ZOOM

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,9 @@ from lianfang.core.ui import flash_service_error, ui_view
 from lianfang.cycles import selectors as cycle_selectors
 from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.models import Department
+from lianfang.risks import selectors as risk_selectors
+from lianfang.risks.services import drafts_from_findings
+from lianfang.risks.services.common import may_risk
 
 from .. import compare, selectors, services
 from ..forms import FlowForm, ReviewForm
@@ -84,11 +87,34 @@ def _limits(flow: Flowchart) -> dict[str, str]:
     }
 
 
+def _risk_url(pk: int) -> str:
+    try:
+        return reverse("risks:detail", args=[pk])
+    except NoReverseMatch:  # the register pages are not wired yet
+        return ""
+
+
+def _may_draft(actor: Actor, flow: Flowchart, found: list[Any]) -> bool:
+    """The 顺推法 button: findings to draft from, an open cycle, and the right to make risk points there."""
+    return (
+        flow.cycle.status == CycleStatus.OPEN
+        and any(f.suggested_risk for f in found)
+        and may_risk(actor, Action.CREATE, flow.path, None)
+    )
+
+
 def _detail(
     request: HttpRequest, actor: Actor, flow: Flowchart, review_form: ReviewForm | None = None
 ) -> Any:
     spec = selectors.flow_spec(flow)
     found = diagram.findings(spec)
+    # The risk points of the cycle sitting on this flow's steps (the flow belongs to one cycle).
+    step_risks = list(
+        risk_selectors.risks(actor)
+        .filter(step__flow=flow)
+        .order_by("step__order", "step_id", "sort_order", "id")
+    )
+    on_steps = diagram.risk_markers((r.step.code, r.name, r.level) for r in step_risks if r.step)
     markers_on = request.GET.get("markers") == "1"
     names = {s.code: s.name for s in spec.steps}
     steps = list(flow.steps.select_related("post", "post__department").order_by("order", "id"))
@@ -115,7 +141,9 @@ def _detail(
                 (names.get(p.first, p.first), names.get(p.second, p.second), p.note) for p in spec.separations
             ],
             "powers": powers,
-            "svg": diagram.svg(spec, found if markers_on else None),
+            "svg": diagram.svg(spec, found if markers_on else None, on_steps),
+            "step_risks": [(r, _risk_url(r.pk)) for r in step_risks],
+            "may_draft": _may_draft(actor, flow, found),
             "markers_on": markers_on,
             "findings": diagram.shown(spec, found),
             "reviews": flow.reviews.order_by("at", "id"),
@@ -154,6 +182,27 @@ def flow_review(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     flow = selectors.get_flow(actor, pk)
     return review_post(request, actor, flow, flow_url(flow), lambda form: _detail(request, actor, flow, form))
+
+
+@login_required
+@ui_view
+@require_POST
+def flow_risk_drafts(request: HttpRequest, pk: int) -> HttpResponse:
+    """将分析发现生成风险点草稿: one draft risk point per finding not drafted yet (顺推法)."""
+    actor = actor_of(request)
+    flow = selectors.get_flow(actor, pk)
+    try:
+        made = drafts_from_findings(actor, flow)
+    except ServiceError as exc:
+        flash_service_error(request, exc)
+    else:
+        if made:
+            messages.success(
+                request, _("已根据流程分析发现生成 %(count)d 个风险点草稿。") % {"count": len(made)}
+            )
+        else:
+            messages.info(request, _("每项分析发现都已生成过风险点草稿，没有重复生成。"))
+    return redirect(f"{flow_url(flow)}#flow-risks")
 
 
 @login_required
