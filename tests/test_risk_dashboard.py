@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 
 from lianfang.accounts.models import Role
 from lianfang.org import services as org_services
@@ -17,17 +16,10 @@ from lianfang.risks import dashboard as board
 from lianfang.risks.models import Assessment, RiskPoint
 from lianfang.risks.services import MeasureData, RiskData, add_measure
 from lianfang.risks.vocabulary import MeasureCategory, MeasureStatus, SubjectKind
-from lianfang.urls import urlpatterns as site_urls
 from tests.conftest import TwoUnits, actor_of
 from tests.factories import SYSTEM, PostFactory, make_cycle, user_with_role
 from tests.risk_factories import dept_risk_data, make_risk, post_risk_data
 
-# The dashboard's URL module until the site wires it (then the site's own include serves).
-urlpatterns = list(site_urls)
-if not any(getattr(p, "namespace", None) == "risk_dashboard" for p in site_urls):
-    urlpatterns.append(path("risks/dashboard/", include("lianfang.risks.urls_dashboard")))
-
-pytestmark = pytest.mark.urls(__name__)
 TODAY = dt.date(2026, 6, 1)
 
 
