@@ -379,7 +379,7 @@ def test_form_helpers_redraw_posts_steps_and_add_rows(
     steps = html_of(client, reverse("risks:step_field") + f"?cycle={cycle.pk}&power={power.pk}")
     assert 'id="step-field"' in steps and ">S1 受理<" in steps and ">S3 决定<" in steps
     none = html_of(client, reverse("risks:step_field") + f"?cycle={cycle.pk}")
-    assert "S1 受理" not in none and "所选职权没有流程图时不能选择环节" in none
+    assert "S1 受理" not in none and "先选择有流程图的所涉职权，再选择其中的环节" in none
     row = html_of(client, reverse("risks:manifestation_row") + "?m-TOTAL_FORMS=3")
     assert (
         'name="m-3-text"' in row and 'name="m-TOTAL_FORMS" value="4"' in row and 'hx-swap-oob="true"' in row
@@ -439,6 +439,12 @@ def test_grading_preview_derives_the_level_and_saving_records_it(
     assert a.factors == {"probability": "high", "harm": "serious"} and a.matrix is not None
     page = html_of(client, reverse("risks:detail", args=[cashier_risk.pk]))
     assert "发生机率：高" in page and "危害程度：较严重（可能违反党纪政纪、受到处分）" in page
+    # Grading again starts from the last factors, and shows the level they give.
+    grade_form = page[page.index('id="grade-form"') : page.index('id="residual-form"')]
+    assert re.search(
+        r'name="grade-factor_probability"[^>]*>.*?<option value="high" selected>', grade_form, re.S
+    )
+    assert 'data-level="high"' in grade_form
     # Residual, after measures: kept beside the level.
     client.post(
         reverse("risks:assess", args=[cashier_risk.pk]),

@@ -106,7 +106,7 @@ class RiskForm(forms.Form):
         help_text=_("个人岗位风险点选岗位；部门风险点选部门；单位（领导班子）风险点两者都不选"),
     )
     department = forms.ModelChoiceField(
-        label=_("部门"), queryset=Department.objects.none(), required=False, empty_label=_("（请选择）")
+        label=_("所属部门"), queryset=Department.objects.none(), required=False, empty_label=_("（请选择）")
     )
     post = forms.ModelChoiceField(
         label=_("岗位"), queryset=Post.objects.none(), required=False, empty_label=_("（请选择）")
@@ -170,10 +170,12 @@ class RiskForm(forms.Form):
         self.fields["post"].label_from_instance = post_label  # type: ignore[attr-defined]
         self.fields["power"].label_from_instance = power_label  # type: ignore[attr-defined]
         self.fields["step"].label_from_instance = step_label  # type: ignore[attr-defined]
-        if posts_url:
+        if posts_url:  # the post already chosen stays chosen when it is in the new department
             _htmx(self, "department", posts_url, "#post-field")
+            self.fields["department"].widget.attrs["hx-include"] = "[name=post]"
         if steps_url:
             _htmx(self, "power", steps_url, "#step-field")
+            self.fields["power"].widget.attrs["hx-include"] = "[name=step]"
 
     def clean(self) -> dict[str, Any]:
         # The subject decides where the risk point sits, and so who may write it: ask for it first.
@@ -249,11 +251,13 @@ class GradingForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("factor_")]
 
     def factors(self) -> dict[str, str]:
-        """The chosen factors, from valid or raw data (the preview grades whatever has been picked)."""
+        """The chosen factors, from raw data (the preview grades whatever has been picked so far) or, before
+        anything is sent, from the initial values (the last assessment's factors)."""
         out: dict[str, str] = {}
         for scale in self.definition.factors:
             name = f"factor_{scale.key}"
-            value = (self.data.get(self.add_prefix(name)) or "").strip() if self.is_bound else ""
+            raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+            value = str(raw or "").strip()
             if value:
                 out[scale.key] = value
         return out

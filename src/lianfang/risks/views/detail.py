@@ -20,7 +20,14 @@ from lianfang.powers import selectors as power_selectors
 
 from .. import grading, responsibility, services
 from ..forms import DecisionForm, EvidenceForm, GradingForm, MeasureForm, TemplatePickForm
-from ..models import Assessment, AssessmentStatus, GradingMatrix, RiskPoint, RiskStatus
+from ..models import (
+    Assessment,
+    AssessmentSource,
+    AssessmentStatus,
+    GradingMatrix,
+    RiskPoint,
+    RiskStatus,
+)
 from ..vocabulary import Cause, RiskLevel
 from .common import Crumb, editable, may, register_crumbs, subject_name
 
@@ -87,7 +94,18 @@ def grading_forms(
     matrix = services.current_matrix(risk.unit)
     definition = grading.MatrixDefinition.from_json(matrix.definition)
     prefix = RESIDUAL_PREFIX if residual else GRADE_PREFIX
-    form = GradingForm(data, definition=definition, prefix=prefix)
+    initial: dict[str, str] = {}
+    if data is None:  # start from the factors of the last effective assessment of that kind
+        source = AssessmentSource.RESIDUAL if residual else AssessmentSource.GRADED
+        made = [
+            a
+            for a in risk.assessments.all()
+            if a.source == source and a.status == AssessmentStatus.EFFECTIVE and a.matrix_id == matrix.pk
+        ]
+        if made:
+            last = max(made, key=lambda a: (a.created_at, a.pk))
+            initial = {f"factor_{k}": v for k, v in (last.factors or {}).items()}
+    form = GradingForm(data, definition=definition, prefix=prefix, initial=initial)
     url = reverse("risks:grade_preview", args=[risk.pk])
     for bound in form.factor_fields():
         # Each pick redraws the derived level (the level itself is never typed).

@@ -273,7 +273,8 @@ def post_field(request: HttpRequest) -> HttpResponse:
     cycle = cycle_selectors.get_cycle(actor, int_param(request, "cycle") or 0)
     allowed = places(actor, cycle)
     dept = _chosen(request, allowed.departments, "department")
-    form = SubjectPostForm(posts=posts_in(allowed.posts, dept))
+    posts = posts_in(allowed.posts, dept)
+    form = SubjectPostForm(posts=posts, initial={"post": _chosen(request, posts, "post")})
     return render(request, "risks/_post_field.html", {"field": form["post"]})
 
 
@@ -285,7 +286,8 @@ def step_field(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     cycle = cycle_selectors.get_cycle(actor, int_param(request, "cycle") or 0)
     power = _chosen(request, cycle_powers(actor, cycle), "power")
-    form = StepFieldForm(steps=power_steps(power))
+    steps = power_steps(power)
+    form = StepFieldForm(steps=steps, initial={"step": _chosen(request, steps, "step")})
     return render(request, "risks/_step_field.html", {"field": form["step"], "power": power})
 
 
