@@ -82,11 +82,11 @@ def test_the_cube_and_the_heat_map(org: TwoUnits, register: dict[str, object]) -
     assert grid["institution"] == [0, 1, 0, 1]
     heats = {row.risk_type: [c.heat for c in row.cells] for row in d.type_levels}
     assert heats["duty"] == [5, 0, 0, 0] and heats["institution"] == [0, 3, 0, 3]
-    rows = [(r.label, r.depth, r.total, [c.count for c in r.by_level]) for r in d.rows]
+    rows = [(r.label, r.depth, r.total, r.without_measure, [c.count for c in r.by_level]) for r in d.rows]
     assert rows == [
-        ("某职业学院（单位层面）", 0, 1, [0, 1, 0, 0]),
-        ("财务处", 0, 2, [1, 0, 0, 1]),
-        ("核算科", 1, 2, [1, 0, 1, 0]),
+        ("某职业学院（单位层面）", 0, 1, 0, [0, 1, 0, 0]),
+        ("财务处", 0, 2, 1, [1, 0, 0, 1]),
+        ("核算科", 1, 2, 0, [1, 0, 1, 0]),
     ]
     high_only = board.dashboard(SYSTEM, register["cycle"], level="high", today=TODAY)  # type: ignore[arg-type]
     assert [(r.label, r.total) for r in high_only.rows] == [("财务处", 1), ("核算科", 1)]
@@ -117,17 +117,24 @@ def test_the_gaps_stay_in_scope(org: TwoUnits, register: dict[str, object]) -> N
 def test_the_number_of_queries_does_not_grow_with_the_register(
     org: TwoUnits, register: dict[str, object]
 ) -> None:
+    """At most three queries per gap (its first ids, its count when the list is full, the rows) and three
+    for the cube, whatever the size."""
     cycle = register["cycle"]
 
-    def queries() -> int:
+    def run() -> tuple[int, board.Dashboard]:
         with CaptureQueriesContext(connection) as ctx:
-            board.dashboard(SYSTEM, cycle, today=TODAY)  # type: ignore[arg-type]
-        return len(ctx.captured_queries)
+            d = board.dashboard(SYSTEM, cycle, today=TODAY)  # type: ignore[arg-type]
+        return len(ctx.captured_queries), d
 
-    before = queries()
-    for i in range(12):
+    small, _ = run()
+    for i in range(board.LIST_LIMIT + 5):
         _risk(cycle, post_risk_data(org.teacher, name=f"风险{i}"), "low", "moral")
-    assert queries() == before
+        PostFactory(department=org.academic, name=f"空岗{i:02d}")
+    large, d = run()
+    assert small <= large <= 15
+    assert (d.without_measure.count, len(d.without_measure.items)) == (26, board.LIST_LIMIT)
+    assert (d.uncovered_posts.count, len(d.uncovered_posts.items)) == (25, board.LIST_LIMIT)
+    assert [p.name for p in d.uncovered_posts.items][:2] == ["空岗00", "空岗01"]
 
 
 def test_the_page(org: TwoUnits, register: dict[str, object]) -> None:

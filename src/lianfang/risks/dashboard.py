@@ -65,6 +65,7 @@ class Row:
     label: str
     depth: int
     total: int = 0
+    without_measure: int = 0
     by_level: list[Cell] = field(default_factory=list)
     by_type: list[Cell] = field(default_factory=list)
 
@@ -101,19 +102,36 @@ class Dashboard:
     filter_type: str = ""
 
 
-def cube(qs: QuerySet[RiskPoint]) -> dict[tuple[int | None, str, str], int]:
-    """(department id, level, risk type) → number of risk points: one GROUP BY query."""
-    rows = qs.order_by().values("department_id", "level", "risk_type").annotate(n=Count("id"))
-    return {(r["department_id"], r["level"] or UNGRADED, r["risk_type"]): r["n"] for r in rows}
+Key = tuple[int | None, str, str]  # (department id, level, risk type)
+
+
+def cube(qs: QuerySet[RiskPoint]) -> tuple[dict[Key, int], dict[Key, int]]:
+    """(department id, level, risk type) → number of risk points, and of those without any measure: one
+    GROUP BY query (the measure check is an index lookup per row, cheaper than a second pass)."""
+    has_measure = Exists(Measure.objects.filter(risk=OuterRef("pk")))
+    rows = (
+        qs.order_by()
+        .annotate(has_measure=has_measure)
+        .values("department_id", "level", "risk_type", "has_measure")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[Key, int] = {}
+    unmeasured: dict[Key, int] = {}
+    for r in rows:
+        key = (r["department_id"], r["level"] or UNGRADED, r["risk_type"])
+        counts[key] = counts.get(key, 0) + r["n"]
+        if not r["has_measure"]:
+            unmeasured[key] = unmeasured.get(key, 0) + r["n"]
+    return counts, unmeasured
 
 
 def _department_rows(
-    counts: dict[tuple[int | None, str, str], int], cycle: Cycle, level: str, risk_type: str
+    counts: dict[Key, int], unmeasured: dict[Key, int], cycle: Cycle, level: str, risk_type: str
 ) -> list[Row]:
-    def keep(key: tuple[int | None, str, str]) -> bool:
+    def keep(key: Key) -> bool:
         return (not level or key[1] == level) and (not risk_type or key[2] == risk_type)
 
-    per_dept: dict[int | None, dict[tuple[int | None, str, str], int]] = {}
+    per_dept: dict[int | None, dict[Key, int]] = {}
     for key, n in counts.items():
         per_dept.setdefault(key[0], {})[key] = n
     ids = {d for d in per_dept if d is not None}
@@ -131,6 +149,7 @@ def _department_rows(
         label = dept.name if dept else f"{cycle.unit.name}（单位层面）"
         depth = sum(1 for s in dept.path.split("/") if s.startswith("D")) - 1 if dept else 0
         row = Row(dept, label, depth, total=sum(mine.values()))
+        row.without_measure = sum(unmeasured.get(k, 0) for k in mine)
         row.by_level = [Cell(sum(n for k, n in mine.items() if k[1] == lv), level=lv) for lv in LEVELS]
         row.by_type = [
             Cell(sum(n for k, n in mine.items() if k[2] == t), risk_type=t) for t in RiskType.values
@@ -153,10 +172,9 @@ def uncovered_posts(actor: Actor, cycle: Cycle) -> QuerySet[Post]:
 
 
 def without_measure(actor: Actor, cycle: Cycle) -> QuerySet[RiskPoint]:
+    """Risk points without any control measure (in id order: the first ones are found without a sort)."""
     qs = selectors.risks(actor).filter(cycle=cycle)
-    return qs.filter(~Exists(Measure.objects.filter(risk=OuterRef("pk")))).order_by(
-        "path", "sort_order", "id"
-    )
+    return qs.filter(~Exists(Measure.objects.filter(risk=OuterRef("pk")))).order_by("id")
 
 
 def overdue_measures(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> QuerySet[Measure]:
@@ -165,7 +183,7 @@ def overdue_measures(actor: Actor, cycle: Cycle, today: dt.date | None = None) -
         selectors.measures(actor)
         .filter(risk__cycle=cycle, due_date__lt=today)
         .exclude(status__in=[MeasureStatus.DONE, MeasureStatus.LAPSED])
-        .order_by("due_date", "risk__path", "id")
+        .order_by("due_date", "id")
     )
 
 
@@ -178,8 +196,23 @@ def pending_downgrades(actor: Actor, cycle: Cycle) -> QuerySet[Assessment]:
     )
 
 
-def _gap(qs: QuerySet[Any]) -> Gap:
-    return Gap(count=qs.count(), items=list(qs[:LIST_LIMIT]))
+def _gap(qs: QuerySet[Any], count: int | None = None) -> Gap:
+    """The first LIST_LIMIT items and how many there are. The list is picked by primary key over narrow
+    rows first (sorting whole rows of a large gap costs more than the gap's own scan), then read whole; the
+    count needs its own query only when the list does not tell it."""
+    ids = list(qs.values_list("pk", flat=True)[: LIST_LIMIT + 1])
+    if count is None:
+        count = len(ids) if len(ids) <= LIST_LIMIT else qs.count()
+    ids = ids[:LIST_LIMIT]
+    whole = qs.model._default_manager.filter(pk__in=ids)
+    whole.query.select_related = qs.query.select_related  # the same joins, without the gap's filters
+    found = {obj.pk: obj for obj in whole}
+    return Gap(count=count, items=[found[pk] for pk in ids if pk in found])
+
+
+def _sorted(gap: Gap) -> Gap:
+    gap.items.sort(key=lambda r: (r.path, r.sort_order, r.pk))
+    return gap
 
 
 def dashboard(
@@ -189,7 +222,7 @@ def dashboard(
     third axis of the cube); the level × type map always shows everything."""
     level = level if level in RiskLevel.values else ""
     risk_type = risk_type if risk_type in RiskType.values else ""
-    counts = cube(selectors.risks(actor).filter(cycle=cycle))
+    counts, unmeasured = cube(selectors.risks(actor).filter(cycle=cycle))
     total = sum(counts.values())
     level_totals = [Cell(sum(n for k, n in counts.items() if k[1] == lv), level=lv) for lv in LEVELS]
     grid = {
@@ -212,10 +245,10 @@ def dashboard(
         total=total,
         level_totals=level_totals,
         type_levels=type_levels,
-        rows=_department_rows(counts, cycle, level, risk_type),
+        rows=_department_rows(counts, unmeasured, cycle, level, risk_type),
         types=list(RiskType.values),
         uncovered_posts=_gap(uncovered_posts(actor, cycle)),
-        without_measure=_gap(without_measure(actor, cycle)),
+        without_measure=_sorted(_gap(without_measure(actor, cycle), sum(unmeasured.values()))),
         overdue_measures=_gap(overdue_measures(actor, cycle, today)),
         pending_downgrades=_gap(pending_downgrades(actor, cycle)),
         filter_level=level,

@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "levels": [(lv, selectors.level_label(lv)) for lv in selectors.LEVELS],
         "graded_levels": [(lv.value, lv.label) for lv in RiskLevel],
         "types": [(t.value, t.label) for t in RiskType],
-        "columns": len(selectors.LEVELS) + len(RiskType.values) + 2,
+        "columns": len(selectors.LEVELS) + len(RiskType.values) + 3,
         "detail_links": bool(_url("risks:detail", 0)),
     }
     if cycle is not None:
