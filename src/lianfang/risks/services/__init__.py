@@ -6,6 +6,7 @@ from .assessments import (
     current_matrix,
     decide_downgrade,
     facts_for,
+    may_decide_downgrade,
     record_imported_level,
 )
 from .batch import NewRisk, check_batch, create_risks_in_batch
@@ -30,6 +31,7 @@ __all__ = [
     "drafts_from_findings",
     "evidence_intact",
     "facts_for",
+    "may_decide_downgrade",
     "record_imported_level",
     "refresh_search",
     "remove_measure",

@@ -195,7 +195,7 @@ def record_imported_level(
     return _finish(actor, risk, assessment, clean(justification) or "排查表导入")
 
 
-def _may_decide(actor: Actor, risk: RiskPoint) -> bool:
+def may_decide_downgrade(actor: Actor, risk: RiskPoint) -> bool:
     """领导班子: the unit head (a unit leader holding the head's place), or the supervising office recording
     the leadership's decision."""
     if actor.is_system:
@@ -218,7 +218,7 @@ def decide_downgrade(actor: Actor, assessment: Assessment, *, approve: bool, not
     require(actor, Action.VIEW, ObjectType.RISK, risk.path)
     if assessment.status != AssessmentStatus.PENDING:
         raise ServiceError("该评定不是待批准的降级申请")
-    if not _may_decide(actor, risk):
+    if not may_decide_downgrade(actor, risk):
         raise PermissionDeniedError("降低高风险等级须由领导班子（主要领导或纪检监察机构登记）批准")
     note = clean(note)
     if not approve and not note:

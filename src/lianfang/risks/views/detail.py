@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from lianfang.accounts.permissions import Action, ObjectType, can
+from lianfang.accounts.permissions import Action
 from lianfang.core.actor import Actor
 from lianfang.core.i18n import source_text
 from lianfang.org import selectors as org_selectors
@@ -210,7 +210,7 @@ def detail_page(
         "responsibility": found,
         "assessment_rows": rows,
         "has_pending": bool(pending),
-        "may_decide": bool(pending) and can(actor, Action.APPROVE, ObjectType.RISK, risk.path),
+        "may_decide": bool(pending) and services.may_decide_downgrade(actor, risk),
         "decision_form": DecisionForm(),
         "matrix": matrix,
         "grade_form": grade_form,

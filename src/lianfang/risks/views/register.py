@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -52,14 +52,10 @@ def measure_counts(qs: QuerySet[RiskPoint]) -> QuerySet[RiskPoint]:
     return qs.annotate(measure_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)))
 
 
-def register_rows(qs: QuerySet[RiskPoint], measure_status: str = "") -> QuerySet[RiskPoint]:
+def register_rows(qs: QuerySet[RiskPoint]) -> QuerySet[RiskPoint]:
     """Only what the table shows: the subject's name joined, the measure count annotated. In the order of
-    their 编号 (unique in a cycle and indexed with it, so a page is read without sorting the whole cycle).
-    `measure_status`: only risk points with a measure in that state (an EXISTS, not a join to de-duplicate).
-    """
+    their 编号 (unique in a cycle and indexed with it, so a page is read without sorting the whole cycle)."""
     rows = qs.select_related(None).select_related("department", "post").only(*ROW_FIELDS)
-    if measure_status:
-        rows = rows.filter(Exists(Measure.objects.filter(risk=OuterRef("pk"), status=measure_status)))
     return measure_counts(rows).order_by("code")
 
 
@@ -92,9 +88,10 @@ def register(request: HttpRequest) -> HttpResponse:
         status=values.get("status") or "",
         department=values.get("department"),
         post_id=post.pk if post else None,
+        measure_status=values.get("measure_status") or "",
     )
     # One query for the rows of the page (subject names joined, measure counts annotated), one count.
-    qs = register_rows(selectors.register(actor, cycle, f), values.get("measure_status") or "")
+    qs = register_rows(selectors.register(actor, cycle, f))
     context.update(
         {
             "form": form,
