@@ -114,3 +114,24 @@ def test_chinese_full_text_search_finds_words_in_manifestations_and_measures(org
     assert list(system_view) == [hit]
     assert list(selectors.register(SYSTEM, cycle, RegisterFilter(q="贿赂 职务"))) == [hit]
     assert list(selectors.register(SYSTEM, cycle, RegisterFilter(q="贿赂 预算"))) == []
+
+
+def test_holding_a_post_means_today_not_merely_an_open_record(org: TwoUnits) -> None:
+    """A fixed term still running counts; a term that has not begun yet does not."""
+    cycle = make_cycle(org.college)
+    later_post = org_services.create_post(SYSTEM, department=org.finance_office, name="会计")
+    person = PersonFactory(department=org.finance_office, unit=org.college)
+    today = dt.date.today()
+    org_services.assign_post(
+        SYSTEM, person=person, post=org.cashier, start_date=today - dt.timedelta(days=30)
+    )
+    assignment = person.assignments.get(post=org.cashier)
+    org_services.end_assignment(SYSTEM, assignment, today + dt.timedelta(days=60))
+    org_services.assign_post(SYSTEM, person=person, post=later_post, start_date=today + dt.timedelta(days=30))
+    user = user_with_role(Role.POST_HOLDER, org.finance)
+    user.person = person
+    user.save(update_fields=["person"])
+    holder = actor_of(user)
+    assert make_risk(cycle, post_risk_data(org.cashier), actor=holder).post == org.cashier
+    with pytest.raises(PermissionDeniedError):
+        make_risk(cycle, post_risk_data(later_post), actor=holder)

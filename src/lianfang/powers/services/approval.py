@@ -9,6 +9,8 @@ move from a state may instead send the item back, with reasons, which stay in it
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from lianfang.accounts.models import Role, User
 from lianfang.accounts.permissions import ROLE_PERMISSIONS, Action, ObjectType, can, require
@@ -44,14 +46,16 @@ def _object_type(item: Item) -> str:
 
 
 def leadership_of(actor: Actor) -> list[LeadershipRole]:
-    """The actor's open places in a leadership team (as head or deputy), with the departments overseen."""
+    """The actor's current places in a leadership team (head or deputy), with the departments overseen."""
     if actor.user_id is None:
         return []
     person_id = User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
     if person_id is None:
         return []
+    today = timezone.localdate()
     return list(
-        LeadershipRole.objects.filter(person_id=person_id, end_date__isnull=True)
+        LeadershipRole.objects.filter(person_id=person_id, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .exclude(kind=LeadershipKind.SUPERVISION)
         .prefetch_related("departments")
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
+from django.utils import timezone
 
 from lianfang.accounts.models import Role, User
 from lianfang.accounts.permissions import ROLE_PERMISSIONS, ObjectType, can, require
@@ -53,17 +54,17 @@ def check_subject(
 
 
 def held_post_ids(actor: Actor) -> set[int]:
-    """The posts the actor's person holds today (open assignments)."""
+    """The posts the actor's person holds today (begun, and not ended before today)."""
     if actor.user_id is None:
         return set()
     person_id = User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
     if person_id is None:
         return set()
-    return set(
-        PostAssignment.objects.filter(person_id=person_id, end_date__isnull=True).values_list(
-            "post_id", flat=True
-        )
+    today = timezone.localdate()
+    current = PostAssignment.objects.filter(person_id=person_id, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
+    return set(current.values_list("post_id", flat=True))
 
 
 def require_risk(actor: Actor, action: str, path: str, post_id: int | None) -> None:
