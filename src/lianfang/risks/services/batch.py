@@ -36,6 +36,7 @@ def check_batch(actor: Actor, cycle: Cycle, entries: list[NewRisk]) -> dict[int,
     """Every entry checked as the one-by-one services would; the problems by entry index."""
     errors: dict[int, ServiceError] = {}
     allowed: dict[tuple[str, int | None], ServiceError | None] = {}
+    stub = RiskPoint(unit=cycle.unit)  # what the measure checks look at: the unit
     for i, entry in enumerate(entries):
         data = entry.data = entry.data.cleaned()
         path = subject_path(cycle, data.subject_kind, data.department, data.post)
@@ -50,7 +51,6 @@ def check_batch(actor: Actor, cycle: Cycle, entries: list[NewRisk]) -> dict[int,
             if allowed[key] is not None:
                 raise allowed[key]  # type: ignore[misc]
             check_risk_data(cycle, data, None)
-            stub = RiskPoint(unit=cycle.unit)
             for measure in entry.measures:
                 check_measure_data(stub, measure)
             if entry.level is not None and entry.level not in RiskLevel.values:

@@ -19,6 +19,8 @@ from ..vocabulary import SubjectKind
 
 EDITABLE = (RiskStatus.DRAFT, RiskStatus.RETURNED)
 
+SUBJECT_KINDS = frozenset(SubjectKind.values)
+
 
 def clean(text: str | None) -> str:
     return (text or "").strip().strip("\u3000").strip()
@@ -40,7 +42,7 @@ def check_subject(
             errors.setdefault(name, []).append(message)
 
     need(cycle.status == CycleStatus.OPEN, "cycle", f"{cycle}已结束，不能再修改")
-    need(kind in SubjectKind.values, "subject_kind", "风险主体应为个人岗位、部门或单位")
+    need(kind in SUBJECT_KINDS, "subject_kind", "风险主体应为个人岗位、部门或单位")
     if kind == SubjectKind.POST:
         need(post is not None, "post", "个人岗位风险点必须选择岗位")
     if kind == SubjectKind.DEPARTMENT:

@@ -23,6 +23,8 @@ from .register import refresh_search
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
+CATEGORIES, STATUSES = frozenset(MeasureCategory.values), frozenset(MeasureStatus.values)
+
 
 @dataclass
 class MeasureData:
@@ -44,8 +46,8 @@ def check_measure_data(risk: RiskPoint, data: MeasureData) -> None:
             errors.setdefault(name, []).append(message)
 
     need(bool(clean(data.text)), "text", "防控措施内容不能为空")
-    need(data.category in MeasureCategory.values, "category", "措施类别无效")
-    need(data.status in MeasureStatus.values, "status", "落实状态无效")
+    need(data.category in CATEGORIES, "category", "措施类别无效")
+    need(data.status in STATUSES, "status", "落实状态无效")
     if data.owner is not None:
         need(data.owner.unit_id == risk.unit_id, "owner", "责任人不属于本单位")
     if data.due_date and data.review_date:

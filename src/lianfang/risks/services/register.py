@@ -22,6 +22,10 @@ from ..models import Manifestation, RiskPoint, RiskStatus
 from ..vocabulary import Cause, FoundBy, RiskKind, SubjectKind
 from .common import check_subject, clean, require_editable, require_risk, save, subject_path
 
+# The choice values as sets, built once: `TextChoices.values` builds a new list on every call.
+RISK_TYPES, RISK_KINDS = frozenset(RiskType.values), frozenset(RiskKind.values)
+FOUND_BY, CAUSES = frozenset(FoundBy.values), frozenset(Cause.values)
+
 
 @dataclass
 class RiskData:
@@ -103,11 +107,11 @@ def check_risk_data(cycle: Cycle, data: RiskData, exclude_pk: int | None) -> Non
 
     check_subject(cycle, data.subject_kind, data.department, data.post, errors)
     need(bool(data.name), "name", "廉政风险点不能为空")
-    need(data.risk_type in RiskType.values, "risk_type", "风险类型无效")
-    need(data.risk_kind in RiskKind.values, "risk_kind", "风险性质应为廉政、勤政或渎职")
-    need(data.found_by in FoundBy.values, "found_by", "查找方式无效")
+    need(data.risk_type in RISK_TYPES, "risk_type", "风险类型无效")
+    need(data.risk_kind in RISK_KINDS, "risk_kind", "风险性质应为廉政、勤政或渎职")
+    need(data.found_by in FOUND_BY, "found_by", "查找方式无效")
     for cause in data.causes:
-        need(cause in Cause.values, "causes", f"原因“{cause}”无效")
+        need(cause in CAUSES, "causes", f"原因“{cause}”无效")
     if data.power is not None:
         need(data.power.cycle_id == cycle.pk, "power", "所涉职权不属于同一年度周期")
     if data.step is not None:
