@@ -20,6 +20,7 @@ from .risk import (
     risk_submit,
     step_field,
 )
+from .sheets import sheet_export, sheet_page
 
 __all__ = [
     "assessment_decide",
@@ -39,6 +40,8 @@ __all__ = [
     "risk_detail",
     "risk_edit",
     "risk_submit",
+    "sheet_export",
+    "sheet_page",
     "step_field",
     "template_picker",
 ]
