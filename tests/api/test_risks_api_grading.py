@@ -322,3 +322,48 @@ def test_detail_shows_responsibility_when_the_module_provides_it(
         "manager": {"role": "管理责任人（部门负责人）", "person": {"id": org.finance.pk, "name": "财务处"}},
         "supervisors": [{"role": "检查措施落实", "person": None}],
     }
+
+
+def test_a_new_matrix_version_grades_from_then_on_and_old_grades_keep_theirs(org: TwoUnits) -> None:
+    """Matrix versions: the supervising office publishes a stricter grid; the earlier assessment still
+    names version 1 and keeps its level, new assessments use version 2."""
+    cycle = make_cycle(org.college)
+    risk = make_risk(cycle, post=org.cashier)
+    office = login(user_with_role(Role.SUPERVISOR, org.college))
+    first = assess(office, risk.pk, factors={"probability": "low", "harm": "minor"}).json()
+    assert (first["level"], first["matrix_version"]) == ("low", 1)
+    definition = office.get("/api/risks/grading/matrix", {"unit_id": org.college.pk}).json()["definition"]
+    definition["grid"]["low|minor"] = "medium"
+    bad = office.post(
+        "/api/risks/grading/matrix",
+        {"unit_id": org.college.pk, "definition": {**definition, "grid": {}}},
+        content_type=JSON,
+    )
+    assert bad.status_code == 400 and "definition" in bad.json()["errors"]
+    made = office.post(
+        "/api/risks/grading/matrix",
+        {"unit_id": org.college.pk, "name": "严格矩阵", "definition": definition},
+        content_type=JSON,
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["unit_id"], made.json()["version"], made.json()["name"]) == (
+        org.college.pk,
+        1,
+        "严格矩阵",
+    )
+    second = assess(office, risk.pk, factors={"probability": "low", "harm": "minor"}).json()
+    assert second["level"] == "medium" and second["matrix_name"] != first["matrix_name"]
+    history = office.get(f"/api/risks/{risk.pk}").json()["assessments"]
+    assert [(a["level"], a["matrix_name"]) for a in history] == [
+        ("low", "默认等级矩阵"),
+        ("medium", "严格矩阵"),
+    ]
+    # Only the supervising office publishes matrices: a leader who sees the unit gets 403; a department
+    # head, for whom the unit lies outside their scope, and anyone asking for another unit get 404.
+    payload = {"unit_id": org.college.pk, "definition": definition}
+    leader = login(user_with_role(Role.UNIT_LEADER, org.college))
+    assert leader.post("/api/risks/grading/matrix", payload, content_type=JSON).status_code == 403
+    head = login(user_with_role(Role.DEPT_HEAD, org.finance))
+    assert head.post("/api/risks/grading/matrix", payload, content_type=JSON).status_code == 404
+    payload = {"unit_id": org.other.pk, "definition": definition}
+    assert office.post("/api/risks/grading/matrix", payload, content_type=JSON).status_code == 404

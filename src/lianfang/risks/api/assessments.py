@@ -1,5 +1,5 @@
-"""Grading endpoints (风险等级): the current matrix for building a form, assessing a risk point from its
-factors, and the leadership's decision on a downgrade from 高."""
+"""Grading endpoints (风险等级): the current matrix for building a form, a new matrix version, assessing a
+risk point from its factors, and the leadership's decision on a downgrade from 高."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
+from lianfang.accounts.permissions import Action, ObjectType, can
 from lianfang.accounts.selectors import request_actor
+from lianfang.core.errors import NotFoundError
+from lianfang.org.models import Unit
 from lianfang.powers.api.common import resolve_cycle
 
 from .. import selectors as sel
 from .. import services
 from ..models import Assessment, GradingMatrix
 from .common import get_assessment
-from .schemas import AssessIn, AssessmentOut, DecideIn, MatrixOut, MatrixQuery
+from .schemas import AssessIn, AssessmentOut, DecideIn, MatrixIn, MatrixOut, MatrixQuery
 
 router = Router(tags=["风险等级"])
 
@@ -25,6 +28,17 @@ router = Router(tags=["风险等级"])
 def grading_matrix(request: HttpRequest, where: Query[MatrixQuery]) -> GradingMatrix:
     cycle = resolve_cycle(request_actor(request), where.cycle_id, where.unit_id)
     return services.current_matrix(cycle.unit)
+
+
+@router.post("/grading/matrix", response={201: MatrixOut}, summary="发布单位风险等级矩阵的新版本")
+def new_matrix_version(request: HttpRequest, payload: MatrixIn) -> Any:
+    """A new version of the unit's matrix. Earlier versions are never changed: each assessment keeps the
+    version it was made with, so old grades keep their meaning."""
+    actor = request_actor(request)
+    unit = Unit.objects.filter(pk=payload.unit_id).first()
+    if unit is None or not can(actor, Action.VIEW, ObjectType.UNIT, unit.path):
+        raise NotFoundError("单位不存在或不在您的权限范围内")
+    return HttpStatus(201, services.create_matrix_version(actor, unit, payload.definition, payload.name))
 
 
 @router.post("/{int:risk_id}/assess", response={201: AssessmentOut}, summary="按等级矩阵评定风险等级")

@@ -198,6 +198,7 @@ class AssessmentOut(Schema):
     risk_id: int
     matrix_id: int | None
     matrix_version: int | None
+    matrix_name: str = Field("", description="等级矩阵名称（与版本一起说明按哪个矩阵评定）")
     source: AssessmentSource
     level: RiskLevel
     factors: dict[str, str] = Field(..., description="评定因素：因素键名 → 选项取值")
@@ -215,6 +216,10 @@ class AssessmentOut(Schema):
     @staticmethod
     def resolve_matrix_version(obj: Assessment) -> int | None:
         return obj.matrix.version if obj.matrix else None
+
+    @staticmethod
+    def resolve_matrix_name(obj: Assessment) -> str:
+        return obj.matrix.name if obj.matrix else ""
 
 
 class AssessIn(Schema):
@@ -241,6 +246,12 @@ class MatrixOut(Schema):
     definition: dict[str, Any] = Field(
         ..., description="因素（factors，含选项）、坐标轴（axes）、矩阵格（grid）、底线规则（floors）"
     )
+
+
+class MatrixIn(Schema):
+    unit_id: int = Field(..., description="单位：新版本只用于该单位今后的评定")
+    name: str = Field("", description="名称；不填为“<单位>风险等级矩阵”")
+    definition: dict[str, Any] = Field(..., description="与 GET /grading/matrix 返回的 definition 同一结构")
 
 
 # --- the detail -------------------------------------------------------------------------------------------
