@@ -127,15 +127,16 @@ def test_evidence_upload_stores_sha256_and_downloads_identical_bytes(
     ]
     download = client.get(f"/api/risks/evidence/{evidence.pk}")
     assert download.status_code == 200
+    # Reading the stream to its end closes the response inside the test client, which keeps the database
+    # connection; a second close() would fire request_finished and close it (PostgreSQL, in a test atomic).
     assert b"".join(download.streaming_content) == content  # type: ignore[attr-defined]
-    download.close()
     assert download["X-Content-SHA256"] == body["sha256"]
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
     # Read-only callers may download; an empty file is refused in Chinese.
     reader = token_client(org, READ).get(f"/api/risks/evidence/{evidence.pk}")
     assert reader.status_code == 200
-    reader.close()
+    assert b"".join(reader.streaming_content) == content  # type: ignore[attr-defined]
     empty = client.post(
         f"/api/risks/measures/{measure.pk}/evidence", {"file": SimpleUploadedFile("空.txt", b"")}
     )
