@@ -2,133 +2,27 @@
 
 from __future__ import annotations
 
-import io
 import json
-import string
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from lianfang.audit.models import AuditAction, AuditEntry
 from lianfang.core.errors import NotFoundError
-from lianfang.core.vocabulary import LimitUnit
-from lianfang.cycles.models import Cycle
 from lianfang.powers.flow_import import export_flows_yaml, import_flows_yaml
-from lianfang.powers.flow_yaml import FlowEntry, dump_flows, parse_document, parse_flows
+from lianfang.powers.flow_yaml import parse_document, parse_flows
 from lianfang.powers.flowspec import (
-    DiscretionSpec,
-    FlowSpec,
-    SeparationSpec,
-    StepKind,
     StepSpec,
-    TransitionSpec,
 )
 from lianfang.powers.models import ApprovalStatus, Flowchart, Power
 from lianfang.powers.selectors import flow_spec
-from lianfang.powers.services import FlowData, create_flow, review
+from lianfang.powers.services import review
 from tests.conftest import TwoUnits
 from tests.factories import SYSTEM, make_cycle, make_flow, make_power
+from tests.flow_yaml_support import BROKEN, make_rich_flow, new_year, rich_spec
 
 # --- a flow with every field filled -----------------------------------------------------------------
-
-
-def rich_spec(org: TwoUnits) -> FlowSpec:
-    """Seed 001's 调查处理流程, with every field of every step, labelled branches and a loop."""
-    return FlowSpec(
-        code="F-JC-01",
-        name="对执法人员违纪行为的调查处理流程",
-        description="对违纪线索进行初步审查，需要追究行政纪律责任的，予以立案。\n以书面形式送达。",
-        steps=(
-            StepSpec(
-                "S1",
-                "初步审查",
-                StepKind.REVIEW,
-                org.teacher.pk,
-                "",
-                basis="《行政机关公务员处分条例》",
-                conditions="有违纪线索",
-                materials="举报材料\n相关证据",
-                time_limit=5,
-                limit_unit=LimitUnit.WORKING_DAYS,
-                supervision="纪委监督",
-                applicant_rights="陈述、申辩",
-                is_start=True,
-            ),
-            StepSpec("S2", "立案", StepKind.DECIDE, None, "分管领导", time_limit=3, supervision="纪委"),
-            StepSpec(
-                "S3",
-                "调查",
-                StepKind.EXECUTE,
-                org.cashier.pk,
-                "调查组",
-                time_limit=30,
-                limit_unit=LimitUnit.CALENDAR_DAYS,
-            ),
-            StepSpec("S4", "处理决定", StepKind.DECIDE, None, "领导办公会", basis="集体讨论决定"),
-            StepSpec(
-                "S5",
-                "送达",
-                StepKind.DELIVER,
-                None,
-                "监察室",
-                time_limit=None,
-                limit_unit=LimitUnit.CALENDAR_DAYS,
-            ),
-            StepSpec("E1", "不予立案", StepKind.OTHER, None, "监察室"),
-        ),
-        transitions=(
-            TransitionSpec("S1", "S2", "需追究责任"),
-            TransitionSpec("S1", "E1", "不予立案"),
-            TransitionSpec("S2", "S3"),
-            TransitionSpec("S3", "S4"),
-            TransitionSpec("S3", "S1", "补充线索"),
-            TransitionSpec("S4", "S5"),
-        ),
-        statutory_limit=60,
-        statutory_unit=LimitUnit.CALENDAR_DAYS,
-        promised_limit=30,
-        promised_unit=LimitUnit.WORKING_DAYS,
-        separations=(SeparationSpec("S3", "S4", "调查与处理决定分离"), SeparationSpec("S1", "S2")),
-        discretion=(
-            DiscretionSpec(
-                "无故拖延案件办理", "情节较轻", Decimal("1000.50"), Decimal("5000"), "罚款", "第十条"
-            ),
-            DiscretionSpec("随意行使自由裁量权", measure="记过"),
-        ),
-    )
-
-
-def make_rich_flow(org: TwoUnits, cycle: Cycle) -> Flowchart:
-    spec = rich_spec(org)
-    data = FlowData(
-        code=spec.code,
-        name=spec.name,
-        department=org.academic,
-        description=spec.description,
-        statutory_limit=spec.statutory_limit,
-        statutory_unit=spec.statutory_unit,
-        promised_limit=spec.promised_limit,
-        promised_unit=spec.promised_unit,
-    )
-    flow = create_flow(SYSTEM, cycle, data, spec)
-    make_power(cycle, org.academic, "P-JC-01", flow=flow)
-    make_power(cycle, org.academic, "P-JC-02", flow=flow)
-    make_power(cycle, org.academic, "P-JC-03")  # not using the flow
-    return flow
-
-
-def new_year(org: TwoUnits, year: int = 2027) -> Cycle:
-    cycle = make_cycle(org.college, year)
-    for code in ("P-JC-01", "P-JC-02", "P-JC-03"):
-        make_power(cycle, org.academic, code)
-    return cycle
 
 
 # --- export → import ------------------------------------------------------------------------------------
@@ -253,36 +147,6 @@ def test_an_approved_power_is_not_relinked(org: TwoUnits) -> None:
 
 
 # --- errors -----------------------------------------------------------------------------------------------
-
-BROKEN = """\
-format: lianfang-flows
-version: 1
-unit: COLLEGE
-flows:
-  - code: F1
-    name: 有错误的流程
-    department: 招生办
-    secret: false
-    steps:
-      - code: S1
-        name: 受理
-        kind: 受理
-        post: 教务处/教务员
-        limit: {days: 1, unit: 工作天}
-        start: true
-        next: [S2, {to: S9, when: 补正}]
-      - code: S2
-        nmae: 审核
-        name: 审核
-      - code: S2
-        name: 决定
-        kind: 决定
-  - code: F2
-    name: 正确的流程
-    department: 教务处
-    steps:
-      - {code: A, name: 受理, kind: accept, post: 教务处/教学秘书}
-"""
 
 
 @pytest.mark.django_db
@@ -459,173 +323,3 @@ def test_external_export_leaves_out_secret_and_unapproved_flows(org: TwoUnits) -
     assert [(e.spec.code, e.secret) for e in everything] == [("F1", False), ("F2", True), ("F3", False)]
     with pytest.raises(NotFoundError, match="F2"):
         export_flows_yaml(SYSTEM, cycle, codes=["F1", "F2"], external_only=True)
-
-
-# --- the command line -------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_cli_round_trip(org: TwoUnits, tmp_path: Path) -> None:
-    make_rich_flow(org, make_cycle(org.college, 2026))
-    path = tmp_path / "flows.yaml"
-    out = io.StringIO()
-    call_command("export", "flows", "-o", str(path), "--unit", "COLLEGE", "--year", "2026", stdout=out)
-    assert out.getvalue() == f"已导出某职业学院 2026年度权力运行流程图 1 个到 {path}\n"
-    cycle = new_year(org)
-    out = io.StringIO()
-    call_command("import", "flows", str(path), "--year", "2027", stdout=out)
-    assert out.getvalue() == "某职业学院 2027年度权力运行流程图：\n导入完成：新增 1 条，更新 0 条。\n"
-    assert Flowchart.objects.filter(cycle=cycle, code="F-JC-01").exists()
-    out = io.StringIO()
-    call_command("export", "flows", "-o", "-", "--year", "2027", "--code", "F-JC-01", stdout=out)
-    assert out.getvalue() == path.read_text(encoding="utf-8").replace("year: 2026", "year: 2027")
-
-
-@pytest.mark.django_db
-def test_cli_dry_run_json_and_errors(org: TwoUnits, tmp_path: Path) -> None:
-    make_cycle(org.college, 2026)
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(BROKEN, encoding="utf-8")
-    out = io.StringIO()
-    with pytest.raises(SystemExit) as exit_:
-        call_command("import", "flows", str(bad), "--json", stdout=out)
-    assert exit_.value.code == 1
-    data: dict[str, Any] = json.loads(out.getvalue())
-    assert (data["created"], len(data["errors"])) == (0, 6)
-    assert data["errors"][0]["column"] == "flows[1].steps[1].limit.unit"
-    good = tmp_path / "good.yaml"
-    good.write_text("format: lianfang-flows\nversion: 1\nunit: COLLEGE\nflows:\n  - {code: F2, name: 流程}\n")
-    out = io.StringIO()
-    call_command("import", "flows", str(good), "--dry-run", stdout=out)
-    assert out.getvalue().endswith("试运行通过：将新增 1 条，更新 0 条（未写入任何数据）。\n")
-    assert not Flowchart.objects.exists()
-    out = io.StringIO()
-    with pytest.raises(SystemExit):
-        call_command("import", "flows", str(tmp_path / "missing.yaml"), stdout=out)
-    assert "找不到文件" in out.getvalue()
-    with pytest.raises(CommandError, match="没有 2030 年度周期"):
-        call_command("import", "flows", str(good), "--year", "2030")
-    with pytest.raises(CommandError, match="F9"):
-        call_command("export", "flows", "-o", "-", "--code", "F9", stdout=io.StringIO())
-
-
-# --- the format alone: any flow written and read back is the same ------------------------------------------
-
-CODE = st.text(alphabet=string.ascii_letters + string.digits + "-._~ 立案", min_size=1, max_size=8).filter(
-    lambda s: s == s.strip()
-)
-TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30).map(str.strip)
-NAME = TEXT.filter(bool)
-UNIT = st.sampled_from(LimitUnit.values)
-DAYS = st.none() | st.integers(1, 10**6)
-AMOUNT = st.none() | st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2)
-
-
-@st.composite
-def entries(draw: st.DrawFn) -> FlowEntry:
-    codes = draw(st.lists(CODE, unique=True, max_size=6))
-    post_names = {c: draw(st.none() | st.tuples(NAME, NAME).map("/".join)) for c in codes}
-    steps = []
-    for code in codes:
-        post = post_names[code]
-        handler = draw(TEXT)
-        if post is not None and handler == post.rsplit("/", 1)[-1]:
-            handler = ""  # written once, as the post
-        steps.append(
-            StepSpec(
-                code=code,
-                name=draw(NAME),
-                kind=draw(st.sampled_from(StepKind.values)),
-                handler=handler,
-                basis=draw(TEXT),
-                conditions=draw(TEXT),
-                materials=draw(TEXT),
-                time_limit=draw(DAYS),
-                limit_unit=draw(UNIT),
-                supervision=draw(TEXT),
-                applicant_rights=draw(TEXT),
-                is_start=draw(st.booleans()),
-            )
-        )
-    transitions: list[TransitionSpec] = []
-    if codes:
-        moves = st.tuples(st.sampled_from(codes), st.sampled_from(codes), TEXT)
-        drawn = draw(st.lists(moves, unique=True, max_size=8))
-        # Written under their source step: read back in the order of the steps.
-        transitions = sorted((TransitionSpec(*m) for m in drawn), key=lambda t: codes.index(t.source))
-    pairs = (
-        draw(st.lists(st.tuples(st.sampled_from(codes), st.sampled_from(codes), TEXT), max_size=3))
-        if codes
-        else []
-    )
-    separations: list[SeparationSpec] = []
-    for a, b, note in pairs:
-        if a != b and not any({s.first, s.second} == {a, b} for s in separations):
-            separations.append(SeparationSpec(a, b, note))
-    discretion = []
-    for _ in range(draw(st.integers(0, 3))):
-        low, high = draw(AMOUNT), draw(AMOUNT)
-        if low is not None and high is not None and low > high:
-            low, high = high, low
-        discretion.append(DiscretionSpec(draw(NAME), draw(TEXT), low, high, draw(TEXT), draw(TEXT)))
-    statutory, promised = draw(DAYS), draw(DAYS)
-    statutory_unit, promised_unit = draw(UNIT), draw(UNIT)
-    if statutory and promised and statutory_unit == promised_unit and promised > statutory:
-        statutory, promised = promised, statutory
-    link = draw(st.booleans())
-    spec = FlowSpec(
-        code=draw(CODE),
-        name=draw(NAME),
-        steps=tuple(steps),
-        transitions=tuple(transitions),
-        statutory_limit=statutory,
-        statutory_unit=statutory_unit,
-        promised_limit=promised,
-        promised_unit=promised_unit,
-        separations=tuple(separations),
-        discretion=tuple(discretion),
-        description=draw(TEXT),
-        power_codes=tuple(draw(st.lists(CODE, unique=True, max_size=3))) if link else (),
-    )
-    return FlowEntry(
-        spec,
-        department=draw(TEXT),
-        secret=draw(st.booleans()),
-        posts=tuple((c, p) for c, p in post_names.items() if p is not None),
-        link_powers=link,
-    )
-
-
-@settings(max_examples=300, deadline=None, database=None)
-@given(
-    st.lists(entries(), max_size=3, unique_by=lambda e: e.spec.code),
-    st.none() | CODE,
-    st.none() | st.integers(2000, 2100),
-)
-def test_any_flow_dumps_and_parses_back_equal(
-    items: list[FlowEntry], unit: str | None, year: int | None
-) -> None:
-    text = dump_flows(items, unit=unit or "", year=year)
-    doc = parse_document(text)
-    assert [str(e) for e in doc.errors] == []
-    assert (doc.unit, doc.year) == (unit or "", year)
-    assert [replace(e, where="") for e in doc.flows] == items
-    assert [e.where for e in doc.flows] == [f"flows[{n}]" for n in range(1, len(items) + 1)]
-    assert dump_flows(doc.flows, unit=unit or "", year=year) == text
-
-
-def test_the_documented_example_is_what_export_writes() -> None:
-    doc_text = (Path(__file__).resolve().parents[1] / "docs" / "formats" / "flow.md").read_text(
-        encoding="utf-8"
-    )
-    example = doc_text.split("```yaml\n")[1].split("```")[0]
-    doc = parse_document(example)
-    assert doc.errors == []
-    assert (doc.unit, doc.year, [e.spec.code for e in doc.flows]) == ("CITY", 2026, ["F-JC-01"])
-    spec = doc.flows[0].spec
-    assert [s.name for s in spec.steps] == ["初步审查", "立案", "调查", "处理决定", "送达", "不予立案"]
-    assert spec.transitions[:2] == (
-        TransitionSpec("S1", "S2", "需要追究行政纪律责任"),
-        TransitionSpec("S1", "E1", "不予立案"),
-    )
-    assert dump_flows(doc.flows, unit=doc.unit, year=doc.year) == example
