@@ -10,7 +10,7 @@ from lianfang.accounts.permissions import Action, ObjectType, require
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
-from lianfang.core.errors import ServiceError
+from lianfang.core.errors import Checker, ServiceError
 from lianfang.cycles.models import Cycle
 from lianfang.org.models import Department, Post, Status
 
@@ -65,36 +65,32 @@ def power_snapshot(power: Power) -> dict[str, object]:
 
 
 def _check(cycle: Cycle, data: PowerData, exclude_pk: int | None) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def need(ok: bool, name: str, message: str) -> None:
-        if not ok:
-            errors.setdefault(name, []).append(message)
-
-    check_place(cycle, data.department, errors)
-    need(bool(data.code), "code", "职权编码不能为空")
-    need(bool(data.name), "name", "职权名称不能为空")
-    need(data.category in PowerCategory.values, "category", "职权类别无效")
-    need(data.audience in Audience.values, "audience", "请选择对外或对内")
-    need(data.disposition in Disposition.values, "disposition", "清理意见无效")
-    need(
+    check = Checker()
+    check_place(cycle, data.department, check)
+    check.require(bool(data.code), "code", "职权编码不能为空")
+    check.require(bool(data.name), "name", "职权名称不能为空")
+    check.require(data.category in PowerCategory.values, "category", "职权类别无效")
+    check.require(data.audience in Audience.values, "audience", "请选择对外或对内")
+    check.require(data.disposition in Disposition.values, "disposition", "清理意见无效")
+    check.require(
         data.disposition == Disposition.KEEP or bool(data.disposition_reason),
         "disposition_reason",
         "清理意见为调整、废止或新明确时必须说明理由",
     )
-    need(not (data.is_secret and data.audience == Audience.EXTERNAL), "is_secret", "涉密职权不能对外公开")
+    check.require(
+        not (data.is_secret and data.audience == Audience.EXTERNAL), "is_secret", "涉密职权不能对外公开"
+    )
     for document, _article in data.bases:
-        need(bool(document), "bases", "每条依据都要写明依据文件")
+        check.require(bool(document), "bases", "每条依据都要写明依据文件")
     if data.code:
         clash = Power.objects.filter(cycle=cycle, code=data.code).exclude(pk=exclude_pk or 0)
-        need(not clash.exists(), "code", f"职权编码“{data.code}”在本年度已被使用")
+        check.require(not clash.exists(), "code", f"职权编码“{data.code}”在本年度已被使用")
     for post in data.posts:
         dept_ok = post.department.unit_id == cycle.unit_id and post.status == Status.ACTIVE
-        need(dept_ok, "posts", f"岗位“{post.name}”不属于本单位或已停用")
+        check.require(dept_ok, "posts", f"岗位“{post.name}”不属于本单位或已停用")
     if data.flow is not None:
-        need(data.flow.cycle_id == cycle.pk, "flow", "流程图不属于同一年度周期")
-    if errors:
-        raise ServiceError(field_errors=errors)
+        check.require(data.flow.cycle_id == cycle.pk, "flow", "流程图不属于同一年度周期")
+    check.done()
 
 
 def _write_related(power: Power, data: PowerData) -> None:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
-from lianfang.core.errors import ServiceError
+from lianfang.core.errors import Checker, ServiceError
 from lianfang.core.i18n import source_text
 from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.models import Department, Status
@@ -28,14 +28,13 @@ def place(cycle: Cycle, department: Department | None) -> str:
     return department.path
 
 
-def check_place(cycle: Cycle, department: Department | None, errors: dict[str, list[str]]) -> None:
-    if cycle.status != CycleStatus.OPEN:
-        errors.setdefault("cycle", []).append(f"{cycle}已结束，不能再修改")
+def check_place(cycle: Cycle, department: Department | None, check: Checker) -> None:
+    check.require(cycle.status == CycleStatus.OPEN, "cycle", f"{cycle}已结束，不能再修改")
     if department is not None:
         if department.unit_id != cycle.unit_id:
-            errors.setdefault("department", []).append("部门不属于该年度周期的单位")
-        elif department.status != Status.ACTIVE:
-            errors.setdefault("department", []).append(f"部门“{department.name}”已停用")
+            check.require(False, "department", "部门不属于该年度周期的单位")
+        else:
+            check.require(department.status == Status.ACTIVE, "department", f"部门“{department.name}”已停用")
 
 
 def require_editable(status: str, what: str) -> None:

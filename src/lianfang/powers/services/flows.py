@@ -11,7 +11,7 @@ from lianfang.accounts.permissions import Action, ObjectType, require
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
-from lianfang.core.errors import ServiceError
+from lianfang.core.errors import Checker, ServiceError
 from lianfang.core.vocabulary import LimitUnit
 from lianfang.cycles.models import Cycle
 from lianfang.org.models import Department, Post, Status
@@ -35,31 +35,25 @@ class FlowData:
 
 
 def _check_meta(cycle: Cycle, data: FlowData, exclude_pk: int | None) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def need(ok: bool, name: str, message: str) -> None:
-        if not ok:
-            errors.setdefault(name, []).append(message)
-
-    check_place(cycle, data.department, errors)
-    need(bool(data.code), "code", "流程编号不能为空")
-    need(bool(data.name), "name", "流程名称不能为空")
-    need(data.statutory_unit in LimitUnit.values, "statutory_unit", "时限单位无效")
-    need(data.promised_unit in LimitUnit.values, "promised_unit", "时限单位无效")
+    check = Checker()
+    check_place(cycle, data.department, check)
+    check.require(bool(data.code), "code", "流程编号不能为空")
+    check.require(bool(data.name), "name", "流程名称不能为空")
+    check.require(data.statutory_unit in LimitUnit.values, "statutory_unit", "时限单位无效")
+    check.require(data.promised_unit in LimitUnit.values, "promised_unit", "时限单位无效")
     for name, value in (("statutory_limit", data.statutory_limit), ("promised_limit", data.promised_limit)):
-        need(value is None or value > 0, name, "时限应为正整数")
-    if (
+        check.require(value is None or value > 0, name, "时限应为正整数")
+    over = bool(
         data.statutory_limit
         and data.promised_limit
         and data.statutory_unit == data.promised_unit
         and data.promised_limit > data.statutory_limit
-    ):
-        errors.setdefault("promised_limit", []).append("承诺时限不能超过法定时限")
+    )
+    check.require(not over, "promised_limit", "承诺时限不能超过法定时限")
     if data.code:
         clash = Flowchart.objects.filter(cycle=cycle, code=data.code).exclude(pk=exclude_pk or 0)
-        need(not clash.exists(), "code", f"流程编号“{data.code}”在本年度已被使用")
-    if errors:
-        raise ServiceError(field_errors=errors)
+        check.require(not clash.exists(), "code", f"流程编号“{data.code}”在本年度已被使用")
+    check.done()
 
 
 def _apply_meta(flow: Flowchart, data: FlowData) -> None:
@@ -121,12 +115,7 @@ def update_flow(actor: Actor, flow: Flowchart, data: FlowData) -> Flowchart:
 
 def _checked_content(flow: Flowchart, spec: FlowSpec) -> FlowSpec:
     """Every problem with the steps, transitions, separation pairs and discretion rows, at once."""
-    errors: dict[str, list[str]] = {}
-
-    def need(ok: bool, name: str, message: str) -> None:
-        if not ok:
-            errors.setdefault(name, []).append(message)
-
+    check = Checker()
     codes = [clean(s.code) for s in spec.steps]
     seen: set[str] = set()
     post_ids = {s.post_id for s in spec.steps if s.post_id is not None}
@@ -134,33 +123,32 @@ def _checked_content(flow: Flowchart, spec: FlowSpec) -> FlowSpec:
     for n, step in enumerate(spec.steps, start=1):
         code = clean(step.code)
         where = f"第{n}个环节"
-        need(bool(code), "steps", f"{where}缺少环节编号")
-        need(code not in seen, "steps", f"{where}的编号“{code}”重复")
+        check.require(bool(code), "steps", f"{where}缺少环节编号")
+        check.require(code not in seen, "steps", f"{where}的编号“{code}”重复")
         seen.add(code)
-        need(bool(clean(step.name)), "steps", f"{where}缺少环节名称")
-        need(step.kind in StepKind.values, "steps", f"{where}的环节类别无效")
-        need(step.limit_unit in LimitUnit.values, "steps", f"{where}的时限单位无效")
-        need(step.time_limit is None or step.time_limit > 0, "steps", f"{where}的办理时限应为正整数")
+        check.require(bool(clean(step.name)), "steps", f"{where}缺少环节名称")
+        check.require(step.kind in StepKind.values, "steps", f"{where}的环节类别无效")
+        check.require(step.limit_unit in LimitUnit.values, "steps", f"{where}的时限单位无效")
+        check.require(step.time_limit is None or step.time_limit > 0, "steps", f"{where}的办理时限应为正整数")
         if step.post_id is not None:
             post = posts.get(step.post_id)
             ok = post is not None and post.department.unit_id == flow.unit_id and post.status == Status.ACTIVE
-            need(ok, "steps", f"{where}的办理岗位不属于本单位或已停用")
+            check.require(ok, "steps", f"{where}的办理岗位不属于本单位或已停用")
     known = set(codes)
     for t in spec.transitions:
         ok = clean(t.source) in known and clean(t.target) in known
-        need(ok, "transitions", f"流转“{t.source}→{t.target}”指向不存在的环节")
+        check.require(ok, "transitions", f"流转“{t.source}→{t.target}”指向不存在的环节")
     for pair in spec.separations:
         ok = clean(pair.first) in known and clean(pair.second) in known
-        need(ok, "separations", f"不相容环节“{pair.first}、{pair.second}”指向不存在的环节")
-        need(clean(pair.first) != clean(pair.second), "separations", "不相容环节应是两个不同的环节")
+        check.require(ok, "separations", f"不相容环节“{pair.first}、{pair.second}”指向不存在的环节")
+        check.require(clean(pair.first) != clean(pair.second), "separations", "不相容环节应是两个不同的环节")
     for n, rule in enumerate(spec.discretion, start=1):
-        need(bool(clean(rule.violation)), "discretion", f"裁量基准第{n}行缺少违法情形")
+        check.require(bool(clean(rule.violation)), "discretion", f"裁量基准第{n}行缺少违法情形")
         ok = rule.min_amount is None or rule.max_amount is None or rule.min_amount <= rule.max_amount
-        need(ok, "discretion", f"裁量基准第{n}行的下限大于上限")
+        check.require(ok, "discretion", f"裁量基准第{n}行的下限大于上限")
         for amount in (rule.min_amount, rule.max_amount):
-            need(amount is None or amount >= 0, "discretion", f"裁量基准第{n}行的金额不能为负数")
-    if errors:
-        raise ServiceError(field_errors=errors)
+            check.require(amount is None or amount >= 0, "discretion", f"裁量基准第{n}行的金额不能为负数")
+    check.done()
     return spec
 
 

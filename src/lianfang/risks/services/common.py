@@ -10,7 +10,7 @@ from django.utils import timezone
 from lianfang.accounts.models import Role, User
 from lianfang.accounts.permissions import ROLE_PERMISSIONS, ObjectType, can, require
 from lianfang.core.actor import Actor
-from lianfang.core.errors import PermissionDeniedError, ServiceError
+from lianfang.core.errors import Checker, PermissionDeniedError, ServiceError
 from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.models import Department, Post, PostAssignment, Status
 
@@ -35,24 +35,20 @@ def subject_path(cycle: Cycle, kind: str, department: Department | None, post: P
 
 
 def check_subject(
-    cycle: Cycle, kind: str, department: Department | None, post: Post | None, errors: dict[str, list[str]]
+    cycle: Cycle, kind: str, department: Department | None, post: Post | None, check: Checker
 ) -> None:
-    def need(ok: bool, name: str, message: str) -> None:
-        if not ok:
-            errors.setdefault(name, []).append(message)
-
-    need(cycle.status == CycleStatus.OPEN, "cycle", f"{cycle}已结束，不能再修改")
-    need(kind in SUBJECT_KINDS, "subject_kind", "风险主体应为个人岗位、部门或单位")
+    check.require(cycle.status == CycleStatus.OPEN, "cycle", f"{cycle}已结束，不能再修改")
+    check.require(kind in SUBJECT_KINDS, "subject_kind", "风险主体应为个人岗位、部门或单位")
     if kind == SubjectKind.POST:
-        need(post is not None, "post", "个人岗位风险点必须选择岗位")
+        check.require(post is not None, "post", "个人岗位风险点必须选择岗位")
     if kind == SubjectKind.DEPARTMENT:
-        need(department is not None, "department", "部门风险点必须选择部门")
+        check.require(department is not None, "department", "部门风险点必须选择部门")
     if post is not None:
-        need(post.department.unit_id == cycle.unit_id, "post", "岗位不属于该年度周期的单位")
-        need(post.status == Status.ACTIVE, "post", f"岗位“{post.name}”已停用")
+        check.require(post.department.unit_id == cycle.unit_id, "post", "岗位不属于该年度周期的单位")
+        check.require(post.status == Status.ACTIVE, "post", f"岗位“{post.name}”已停用")
     if department is not None and kind == SubjectKind.DEPARTMENT:
-        need(department.unit_id == cycle.unit_id, "department", "部门不属于该年度周期的单位")
-        need(department.status == Status.ACTIVE, "department", f"部门“{department.name}”已停用")
+        check.require(department.unit_id == cycle.unit_id, "department", "部门不属于该年度周期的单位")
+        check.require(department.status == Status.ACTIVE, "department", f"部门“{department.name}”已停用")
 
 
 def held_post_ids(actor: Actor) -> set[int]:

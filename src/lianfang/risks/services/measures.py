@@ -13,7 +13,7 @@ from lianfang.accounts.permissions import Action
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
-from lianfang.core.errors import ServiceError
+from lianfang.core.errors import Checker, ServiceError
 from lianfang.org.models import Person
 
 from ..models import Measure, MeasureEvidence, MeasureTemplate, RiskPoint
@@ -39,21 +39,15 @@ class MeasureData:
 
 
 def check_measure_data(risk: RiskPoint, data: MeasureData) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def need(ok: bool, name: str, message: str) -> None:
-        if not ok:
-            errors.setdefault(name, []).append(message)
-
-    need(bool(clean(data.text)), "text", "防控措施内容不能为空")
-    need(data.category in CATEGORIES, "category", "措施类别无效")
-    need(data.status in STATUSES, "status", "落实状态无效")
+    check = Checker()
+    check.require(bool(clean(data.text)), "text", "防控措施内容不能为空")
+    check.require(data.category in CATEGORIES, "category", "措施类别无效")
+    check.require(data.status in STATUSES, "status", "落实状态无效")
     if data.owner is not None:
-        need(data.owner.unit_id == risk.unit_id, "owner", "责任人不属于本单位")
+        check.require(data.owner.unit_id == risk.unit_id, "owner", "责任人不属于本单位")
     if data.due_date and data.review_date:
-        need(data.review_date >= data.due_date, "review_date", "复查日期不能早于完成时限")
-    if errors:
-        raise ServiceError(field_errors=errors)
+        check.require(data.review_date >= data.due_date, "review_date", "复查日期不能早于完成时限")
+    check.done()
 
 
 def _apply(measure: Measure, data: MeasureData) -> None:

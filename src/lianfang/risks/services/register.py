@@ -11,7 +11,7 @@ from lianfang.accounts.permissions import Action
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
-from lianfang.core.errors import ServiceError
+from lianfang.core.errors import Checker, ServiceError
 from lianfang.core.vocabulary import RiskType
 from lianfang.cycles.models import Cycle
 from lianfang.org.models import Department, Post
@@ -99,31 +99,25 @@ def risk_snapshot(risk: RiskPoint) -> dict[str, object]:
 
 def check_risk_data(cycle: Cycle, data: RiskData, exclude_pk: int | None) -> None:
     """Every problem with a risk point's fields, at once (create, update and the batch import)."""
-    errors: dict[str, list[str]] = {}
-
-    def need(ok: bool, name: str, message: str) -> None:
-        if not ok:
-            errors.setdefault(name, []).append(message)
-
-    check_subject(cycle, data.subject_kind, data.department, data.post, errors)
-    need(bool(data.name), "name", "廉政风险点不能为空")
-    need(data.risk_type in RISK_TYPES, "risk_type", "风险类型无效")
-    need(data.risk_kind in RISK_KINDS, "risk_kind", "风险性质应为廉政、勤政或渎职")
-    need(data.found_by in FOUND_BY, "found_by", "查找方式无效")
+    check = Checker()
+    check_subject(cycle, data.subject_kind, data.department, data.post, check)
+    check.require(bool(data.name), "name", "廉政风险点不能为空")
+    check.require(data.risk_type in RISK_TYPES, "risk_type", "风险类型无效")
+    check.require(data.risk_kind in RISK_KINDS, "risk_kind", "风险性质应为廉政、勤政或渎职")
+    check.require(data.found_by in FOUND_BY, "found_by", "查找方式无效")
     for cause in data.causes:
-        need(cause in CAUSES, "causes", f"原因“{cause}”无效")
+        check.require(cause in CAUSES, "causes", f"原因“{cause}”无效")
     if data.power is not None:
-        need(data.power.cycle_id == cycle.pk, "power", "所涉职权不属于同一年度周期")
+        check.require(data.power.cycle_id == cycle.pk, "power", "所涉职权不属于同一年度周期")
     if data.step is not None:
         flow_ok = data.step.flow.cycle_id == cycle.pk
         if data.power is not None:
             flow_ok = flow_ok and data.power.flow_id == data.step.flow_id
-        need(flow_ok, "step", "流程环节不属于所涉职权的流程图")
+        check.require(flow_ok, "step", "流程环节不属于所涉职权的流程图")
     if data.code:
         clash = RiskPoint.objects.filter(cycle=cycle, code=data.code).exclude(pk=exclude_pk or 0)
-        need(not clash.exists(), "code", f"编号“{data.code}”在本年度已被使用")
-    if errors:
-        raise ServiceError(field_errors=errors)
+        check.require(not clash.exists(), "code", f"编号“{data.code}”在本年度已被使用")
+    check.done()
 
 
 def next_code(cycle: Cycle) -> str:
