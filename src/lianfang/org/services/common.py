@@ -6,38 +6,19 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
-from lianfang.core.errors import ServiceError
+from lianfang.core.writing import clean_input, save_checked
 
 from ..models import Status
 
-
-def _clean(text: str | None) -> str:
-    # People paste from Word: trim ordinary and full-width spaces.
-    return (text or "").strip().strip("\u3000").strip()
-
-
-def _save(obj: Model, integrity_message: str) -> None:
-    # Field-level rules the model declares (lengths, choices) are checked here too, so the UI, the API and
-    # the importers get the same Chinese message instead of a database error.
-    try:
-        obj.clean_fields(exclude=["path"])
-    except ValidationError as exc:
-        raise ServiceError(
-            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        ) from exc
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ServiceError(integrity_message) from exc
+# The shared cleaning and checked save (core.writing), under the names this package's services use.
+_clean = clean_input
+_save = save_checked
 
 
 def _ids(pk: int | None) -> list[int]:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model
-
 from lianfang.core.errors import Checker, ServiceError
 from lianfang.core.i18n import source_text
+from lianfang.core.writing import clean_input, save_checked
 from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.models import Department, Status
 
@@ -15,10 +12,9 @@ from ..models import ApprovalStatus
 
 EDITABLE = (ApprovalStatus.DRAFT, ApprovalStatus.RETURNED)
 
-
-def clean(text: str | None) -> str:
-    # People paste from Word and Excel: trim ordinary and full-width spaces.
-    return (text or "").strip().strip("\u3000").strip()
+# The shared cleaning and checked save (core.writing), under the names this package's services use.
+clean = clean_input
+save = save_checked
 
 
 def place(cycle: Cycle, department: Department | None) -> str:
@@ -42,17 +38,3 @@ def require_editable(status: str, what: str) -> None:
         raise ServiceError(
             f"{what}处于“{source_text(ApprovalStatus(status).label)}”状态，不能修改；需先退回或重新修订"
         )
-
-
-def save(obj: Model, integrity_message: str) -> None:
-    try:
-        obj.clean_fields(exclude=["path"])
-    except ValidationError as exc:
-        raise ServiceError(
-            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        ) from exc
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ServiceError(integrity_message) from exc

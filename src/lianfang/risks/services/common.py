@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from lianfang.accounts.models import Role, User
 from lianfang.accounts.permissions import ROLE_PERMISSIONS, ObjectType, can, require
 from lianfang.core.actor import Actor
 from lianfang.core.errors import Checker, PermissionDeniedError, ServiceError
+from lianfang.core.writing import clean_input, save_checked
 from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.models import Department, Post, PostAssignment, Status
 
@@ -21,9 +20,9 @@ EDITABLE = (RiskStatus.DRAFT, RiskStatus.RETURNED)
 
 SUBJECT_KINDS = frozenset(SubjectKind.values)
 
-
-def clean(text: str | None) -> str:
-    return (text or "").strip().strip("\u3000").strip()
+# The shared cleaning and checked save (core.writing), under the names this package's services use.
+clean = clean_input
+save = save_checked
 
 
 def subject_path(cycle: Cycle, kind: str, department: Department | None, post: Post | None) -> str:
@@ -92,17 +91,3 @@ def may_risk(actor: Actor, action: str, path: str, post_id: int | None) -> bool:
 def require_editable(risk: RiskPoint) -> None:
     if risk.status not in EDITABLE:
         raise ServiceError(f"风险点“{risk.name}”已提交或已审定，不能修改；需先退回")
-
-
-def save(obj: Model, integrity_message: str) -> None:
-    try:
-        obj.clean_fields(exclude=["path", "search_text"])
-    except ValidationError as exc:
-        raise ServiceError(
-            field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        ) from exc
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        raise ServiceError(integrity_message) from exc
