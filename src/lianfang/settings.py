@@ -9,6 +9,8 @@ Environment variables (all optional):
   HTTPS             default 0; 1 behind TLS: secure cookies, HSTS, redirect
   LIANFANG_SESSION_IDLE_MINUTES  default 30
   LIANFANG_TASKS_BACKEND         default db (django-tasks-db); "rq" with REDIS_URL for scale-out
+  LIANFANG_COMPLAINT_KEY_FILE    default <data dir>/keys/complaints.key (encrypts complaint filers)
+  LIANFANG_SMTP_HOST (+ _PORT, _USER, _PASSWORD, _TLS), LIANFANG_MAIL_FROM: reminders by e-mail
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ INSTALLED_APPS = [
     "lianfang.cycles",
     "lianfang.powers",
     "lianfang.risks",
+    "lianfang.review",
+    "lianfang.portal",
+    "lianfang.complaints",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +225,21 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- complaint box and mail ----------------------------------------------------
+# The key that encrypts complaint filers' identities lives in a file outside the database (and outside
+# backups): a database dump alone does not reveal who filed. `lianfang complaints keygen` writes it.
+COMPLAINT_KEY_FILE = Path(
+    os.environ.get("LIANFANG_COMPLAINT_KEY_FILE", str(DATA_DIR / "keys" / "complaints.key"))
+)
+COMPLAINT_MAX_UPLOAD_BYTES = int(os.environ.get("LIANFANG_COMPLAINT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Reminders go by e-mail only when an SMTP server is configured; in-app reminders always.
+EMAIL_HOST = os.environ.get("LIANFANG_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("LIANFANG_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LIANFANG_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LIANFANG_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIANFANG_SMTP_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("LIANFANG_MAIL_FROM", "lianfang@localhost")
 
 # --- background tasks ---------------------------------------------------------
 if os.environ.get("LIANFANG_TASKS_BACKEND", "db") == "rq":

@@ -30,6 +30,11 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("提交")
     CHECK = "check", _("审核")
     APPROVE = "approve", _("审定")
+    # The longer review chains of issue 5: 部门负责人审核 (risk sheets of posts), 组织审 (the supervising
+    # office), 公示 (publication).
+    REVIEW = "review", _("部门审核")
+    VERIFY = "verify", _("组织审核")
+    PUBLISH = "publish", _("公示")
 
 
 class ObjectType(models.TextChoices):
@@ -46,6 +51,11 @@ class ObjectType(models.TextChoices):
     POWER = "power", _("职权")
     FLOW = "flow", _("流程图")
     RISK = "risk", _("风险点与防控措施")
+    PHASE = "phase", _("工作阶段与期限")
+    PUBLICATION = "publication", _("对内公示")
+    FEEDBACK = "feedback", _("公示意见")
+    COMPLAINT = "complaint", _("举报")
+    COMPLAINT_IDENTITY = "complaint_identity", _("举报人身份")
 
 
 ORG_TYPES = (
@@ -58,6 +68,7 @@ ORG_TYPES = (
 )
 V, C, E, R = Action.VIEW, Action.CREATE, Action.EDIT, Action.RETIRE
 SUB, CHK, APR = Action.SUBMIT, Action.CHECK, Action.APPROVE
+REV, VER, PUB = Action.REVIEW, Action.VERIFY, Action.PUBLISH
 ALL = frozenset({V, C, E, R})
 READ = frozenset({V})
 CATALOG_TYPES = (ObjectType.POWER, ObjectType.FLOW)
@@ -81,8 +92,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.LEADERSHIP: ALL,
         ObjectType.CYCLE: ALL,
         # The supervising office keeps the catalog and records the leadership's collective decision.
-        **{t: ALL | {APR} for t in CATALOG_TYPES},
-        ObjectType.RISK: ALL | {APR},
+        **{t: ALL | {APR, VER, PUB} for t in CATALOG_TYPES},
+        # It also drafts the unit's own sheet (领导班子) and submits it.
+        ObjectType.RISK: ALL | {SUB, APR, VER, PUB},
+        ObjectType.PHASE: ALL,
+        ObjectType.PUBLICATION: READ,
+        ObjectType.FEEDBACK: frozenset({V, E}),
+        # Complaints reach only the supervising office; reading a filer's identity is audited.
+        ObjectType.COMPLAINT: frozenset({V, E}),
+        ObjectType.COMPLAINT_IDENTITY: READ,
     },
     # Checking needs, besides the role, that the leader oversees the department (分管); approving needs the
     # unit head. Those are organisation facts the catalog services look up.
@@ -91,7 +109,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.CYCLE: READ,
         **{t: frozenset({V, CHK, APR}) for t in CATALOG_TYPES},
         # Approving a downgrade from 高 is the leadership's; the services require the unit head.
-        ObjectType.RISK: frozenset({V, APR}),
+        # Checking a risk sheet (分管领导提) needs the department to be overseen, as for the catalog.
+        ObjectType.RISK: frozenset({V, CHK, APR}),
+        ObjectType.PHASE: READ,
+        ObjectType.PUBLICATION: READ,
+        ObjectType.FEEDBACK: READ,
     },
     Role.DEPT_HEAD: {
         ObjectType.UNIT: READ,
@@ -102,7 +124,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.LEADERSHIP: READ,
         ObjectType.CYCLE: READ,
         **{t: ALL | {SUB} for t in CATALOG_TYPES},
-        ObjectType.RISK: ALL | {SUB},
+        # REVIEW: the department head's review of the post sheets in the department (部门负责人审核).
+        ObjectType.RISK: ALL | {SUB, REV},
+        ObjectType.PHASE: READ,
+        ObjectType.PUBLICATION: READ,
+        ObjectType.FEEDBACK: frozenset({V, E}),
     },
     Role.LIAISON: {
         ObjectType.UNIT: READ,
@@ -114,6 +140,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.CYCLE: READ,
         **{t: frozenset({V, C, E}) for t in CATALOG_TYPES},
         ObjectType.RISK: frozenset({V, C, E}),
+        ObjectType.PHASE: READ,
+        ObjectType.PUBLICATION: READ,
+        ObjectType.FEEDBACK: frozenset({V, E}),
     },
     Role.POST_HOLDER: {
         ObjectType.UNIT: READ,
@@ -125,6 +154,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **{t: READ for t in CATALOG_TYPES},
         # Only on the risk sheet of a post the holder holds: the risk services check that fact.
         ObjectType.RISK: frozenset({V, C, E, SUB}),
+        ObjectType.PHASE: READ,
+        ObjectType.PUBLICATION: READ,
     },
 }
 
@@ -155,6 +186,11 @@ PATH_LOOKUPS: dict[str, tuple[str, ...]] = {
     ObjectType.POWER: ("path",),
     ObjectType.FLOW: ("path",),
     ObjectType.RISK: ("path",),
+    ObjectType.PHASE: ("cycle__unit__path",),
+    ObjectType.PUBLICATION: ("path",),
+    ObjectType.FEEDBACK: ("path",),
+    ObjectType.COMPLAINT: ("path",),
+    ObjectType.COMPLAINT_IDENTITY: ("path",),
     # An account sits where its person (or, without one, its home unit) is, and is also seen by whoever
     # administers a node it holds a grant over.
     ObjectType.ACCOUNT: (

@@ -1,0 +1,1 @@
+"""Publication (公示): frozen published versions, the public portal and feedback (意见征集)."""

@@ -1,0 +1,1 @@
+"""Review chains (审核链), comments, phases and deadlines, the progress board and reminders."""
