@@ -79,7 +79,9 @@ class _CatalogLoader:
         powers = {p.code: self.create_power(first, p, flows, order=n * 10) for n, p in enumerate(data.POWERS)}
         items: list[Item] = [*flows.values(), *powers.values()]
         for item in items:
-            self.move(item, (ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.APPROVE))
+            self.move(
+                item, (ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.VERIFY, ReviewAction.APPROVE)
+            )
         second = open_next_cycle(self.actor, first)
         self.revise(second)
         return {
@@ -229,9 +231,10 @@ class _CatalogLoader:
                 cycle, spec, flows, order + 5, disposition=Disposition.NEW, disposition_reason=reason
             )
         items: dict[str, Item] = {**flows, **powers}
-        S, C, A, R = ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.APPROVE, ReviewAction.RETURN
+        S, C, R = ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.RETURN
+        V, A = ReviewAction.VERIFY, ReviewAction.APPROVE
         for code in data.APPROVED_2026:
-            self.move(items[code], (S, C, A))
+            self.move(items[code], (S, C, V, A))
         for code in data.CHECKED_2026:
             self.move(items[code], (S, C))
         for code in data.SUBMITTED_2026:

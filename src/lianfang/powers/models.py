@@ -44,15 +44,19 @@ class Disposition(models.TextChoices):
 class ApprovalStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待分管领导审核")
-    CHECKED = "checked", _("待领导班子审定")
-    APPROVED = "approved", _("已审定")
+    CHECKED = "checked", _("待组织审核")
+    VERIFIED = "verified", _("待领导班子审定")
+    APPROVED = "approved", _("已审定待公示")
+    PUBLISHED = "published", _("已公示")
     RETURNED = "returned", _("已退回")
 
 
 class ReviewAction(models.TextChoices):
     SUBMIT = "submit", _("部门负责人提交")
     CHECK = "check", _("分管领导审核通过")
+    VERIFY = "verify", _("纪检监察机构审核通过")
     APPROVE = "approve", _("领导班子审定")
+    PUBLISH = "publish", _("公示")
     RETURN = "return", _("退回")
     REVISE = "revise", _("重新修订")
 

@@ -1,5 +1,5 @@
 """What waits for the actor along the catalog's approval chain: drafts and returned items to submit,
-submitted items to check, checked items to approve — only those this actor may move."""
+submitted items to check, checked ones to verify, verified ones to approve, approved ones to publish — only those this actor may move."""
 
 from __future__ import annotations
 
@@ -14,12 +14,20 @@ from .models import ApprovalStatus, Flowchart, Power, ReviewAction
 from .services.approval import allowed_actions, leadership_of
 
 # The forward moves a worklist offers; returning and revising are reached from the item's page.
-FORWARD = (ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.APPROVE)
+FORWARD = (
+    ReviewAction.SUBMIT,
+    ReviewAction.CHECK,
+    ReviewAction.VERIFY,
+    ReviewAction.APPROVE,
+    ReviewAction.PUBLISH,
+)
 # Which statuses each permission can move forward, so the candidates are fetched with one query per type.
 STATUSES_FOR = {
     Action.SUBMIT: (ApprovalStatus.DRAFT, ApprovalStatus.RETURNED),
     Action.CHECK: (ApprovalStatus.SUBMITTED,),
-    Action.APPROVE: (ApprovalStatus.CHECKED,),
+    Action.VERIFY: (ApprovalStatus.CHECKED,),
+    Action.APPROVE: (ApprovalStatus.VERIFIED,),
+    Action.PUBLISH: (ApprovalStatus.APPROVED,),
 }
 
 

@@ -24,6 +24,7 @@ class RiskStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
     RETURNED = "returned", _("已退回")
     APPROVED = "approved", _("已审定")
+    PUBLISHED = "published", _("已公示")
 
 
 class AssessmentSource(models.TextChoices):

@@ -1,4 +1,4 @@
-"""The approval chain of powers and flowcharts: 部门负责人提交 → 分管领导审核 → 领导班子审定.
+"""The approval chain of powers and flowcharts: 部门负责人提交 → 分管领导审核 → 组织审核 → 领导班子审定 → 公示.
 
 Who may move an item is the role (accounts.permissions) *and* an organisation fact: a unit leader checks
 only what lies in the departments they oversee (分管), and approves only as the unit's head (主要领导) —
@@ -28,15 +28,25 @@ S = ApprovalStatus
 MOVES: dict[str, tuple[tuple[str, ...], str, str]] = {
     ReviewAction.SUBMIT: ((S.DRAFT, S.RETURNED), S.SUBMITTED, Action.SUBMIT),
     ReviewAction.CHECK: ((S.SUBMITTED,), S.CHECKED, Action.CHECK),
-    ReviewAction.APPROVE: ((S.CHECKED,), S.APPROVED, Action.APPROVE),
+    ReviewAction.VERIFY: ((S.CHECKED,), S.VERIFIED, Action.VERIFY),
+    ReviewAction.APPROVE: ((S.VERIFIED,), S.APPROVED, Action.APPROVE),
+    ReviewAction.PUBLISH: ((S.APPROVED,), S.PUBLISHED, Action.PUBLISH),
 }
 REFUSALS: dict[str, str] = {
     Action.SUBMIT: "只有本部门负责人可以提交",
     Action.CHECK: "只有分管该部门的校（局）领导可以审核",
+    Action.VERIFY: "只有纪检监察机构可以组织审核",
     Action.APPROVE: "只有主要领导或纪检监察机构可以登记领导班子的审定结果",
+    Action.PUBLISH: "只有纪检监察机构可以公示",
 }
 # Returning from a state needs the permission of the forward move out of it.
-RETURN_NEEDS: dict[str, str] = {S.SUBMITTED: Action.CHECK, S.CHECKED: Action.APPROVE}
+RETURN_NEEDS: dict[str, str] = {
+    S.SUBMITTED: Action.CHECK,
+    S.CHECKED: Action.VERIFY,
+    S.VERIFIED: Action.APPROVE,
+}
+# A decided item is reopened as a draft; what was published stays published until the next publication.
+REVISABLE = (S.APPROVED, S.PUBLISHED)
 
 Item = Power | Flowchart
 
@@ -108,7 +118,7 @@ def allowed_actions(actor: Actor, item: Item, leaderships: list[LeadershipRole] 
     needs = RETURN_NEEDS.get(item.status)
     if needs and allows(needs):
         found.append(ReviewAction.RETURN)
-    if item.status == S.APPROVED and (allows(Action.SUBMIT) or allows(Action.APPROVE)):
+    if item.status in REVISABLE and (allows(Action.SUBMIT) or allows(Action.APPROVE)):
         found.append(ReviewAction.REVISE)
     return found
 
@@ -151,8 +161,8 @@ def review(actor: Actor, item: Item, action: str, comment: str = "") -> Item:
         if not _grant_allows(actor, needs, item):
             raise PermissionDeniedError("您不能退回处于此状态的事项")
     elif action == ReviewAction.REVISE:
-        if current != S.APPROVED:
-            raise ServiceError("只有已审定的事项才能重新修订")
+        if current not in REVISABLE:
+            raise ServiceError("只有已审定或已公示的事项才能重新修订")
         if not (_grant_allows(actor, Action.SUBMIT, item) or _grant_allows(actor, Action.APPROVE, item)):
             raise PermissionDeniedError("您不能重新修订此事项")
         target = S.DRAFT

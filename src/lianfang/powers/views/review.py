@@ -22,14 +22,18 @@ from ..models import Flowchart, Power, ReviewAction
 BUTTONS = {
     ReviewAction.SUBMIT: gettext_lazy("提交审核"),
     ReviewAction.CHECK: gettext_lazy("审核通过"),
+    ReviewAction.VERIFY: gettext_lazy("组织审核通过"),
     ReviewAction.APPROVE: gettext_lazy("审定通过"),
+    ReviewAction.PUBLISH: gettext_lazy("公示"),
     ReviewAction.RETURN: gettext_lazy("退回"),
     ReviewAction.REVISE: gettext_lazy("重新修订"),
 }
 DONE = {
     ReviewAction.SUBMIT: gettext_lazy("已提交分管领导审核。"),
-    ReviewAction.CHECK: gettext_lazy("已审核通过，待领导班子审定。"),
-    ReviewAction.APPROVE: gettext_lazy("已审定。"),
+    ReviewAction.CHECK: gettext_lazy("已审核通过，待纪检监察机构组织审核。"),
+    ReviewAction.VERIFY: gettext_lazy("已组织审核通过，待领导班子审定。"),
+    ReviewAction.APPROVE: gettext_lazy("已审定，待公示。"),
+    ReviewAction.PUBLISH: gettext_lazy("已公示。"),
     ReviewAction.RETURN: gettext_lazy("已退回。"),
     ReviewAction.REVISE: gettext_lazy("已转为草稿，可以重新修订。"),
 }
