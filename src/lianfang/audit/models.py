@@ -19,6 +19,9 @@ class AuditAction(models.TextChoices):
     SYSTEM = "system", _("系统操作")
     DELETE = "delete", _("删除")
     REVIEW = "review", _("审批")
+    PUBLISH = "publish", _("公示")
+    # Reading something protected (a complaint filer's identity): every reading leaves a trace.
+    READ = "read", _("查阅")
 
 
 class AuditEntry(models.Model):
