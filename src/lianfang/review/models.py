@@ -1,3 +1,0 @@
-from __future__ import annotations
-
-from django.db import models  # noqa: F401
