@@ -1,0 +1,1 @@
+"""Writes of the review app. Import the module you need (sheets, comments, phases, notifications)."""
