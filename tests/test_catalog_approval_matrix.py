@@ -1,4 +1,5 @@
-"""Who may move a power or a flowchart along 部门负责人提交 → 分管领导审核 → 领导班子审定, and send it back.
+"""Who may move a power or a flowchart along 部门负责人提交 → 分管领导审核 → 组织审核 → 领导班子审定 → 公示,
+and send it back.
 
 The expected table is written out by hand: each row is an actor, each column a move from a state, and the
 cell says whether the move is allowed. Leaders are distinguished by organisation facts (who oversees which
@@ -29,23 +30,28 @@ MOVES = [
     ("submit", ApprovalStatus.RETURNED),
     ("check", ApprovalStatus.SUBMITTED),
     ("return", ApprovalStatus.SUBMITTED),
-    ("approve", ApprovalStatus.CHECKED),
+    ("verify", ApprovalStatus.CHECKED),
     ("return", ApprovalStatus.CHECKED),
+    ("approve", ApprovalStatus.VERIFIED),
+    ("return", ApprovalStatus.VERIFIED),
+    ("publish", ApprovalStatus.APPROVED),
     ("revise", ApprovalStatus.APPROVED),
+    ("revise", ApprovalStatus.PUBLISHED),
 ]
-#                     submit submit check return approve return revise
-#                     draft  ret'd  subm  subm   checked chkd   approved
+#                     submit submit check return verify return approve return publish revise revise
+#                     draft  ret'd  subm  subm   chkd   chkd   verif   verif  apprvd  apprvd publ'd
 EXPECTED = {
-    "dept_head_finance": "1 1 0 0 0 0 1",
-    "dept_head_academic": "0 0 0 0 0 0 0",  # another department: not even visible
-    "liaison_finance": "0 0 0 0 0 0 0",
-    "post_holder_college": "0 0 0 0 0 0 0",
-    "deputy_over_finance": "0 0 1 1 0 0 0",
-    "deputy_over_academic": "0 0 0 0 0 0 0",  # a leader, but not the one in charge of finance
-    "head_of_college": "0 0 1 1 1 1 1",  # the head oversees everything and signs for the leadership
-    "supervisor_college": "0 0 0 0 1 1 1",  # records the leadership's collective decision
-    "supervisor_other_unit": "0 0 0 0 0 0 0",
-    "sysadmin_college": "0 0 0 0 0 0 0",
+    "dept_head_finance": "1 1 0 0 0 0 0 0 0 1 1",
+    "dept_head_academic": "0 0 0 0 0 0 0 0 0 0 0",  # another department: not even visible
+    "liaison_finance": "0 0 0 0 0 0 0 0 0 0 0",
+    "post_holder_college": "0 0 0 0 0 0 0 0 0 0 0",
+    "deputy_over_finance": "0 0 1 1 0 0 0 0 0 0 0",
+    "deputy_over_academic": "0 0 0 0 0 0 0 0 0 0 0",  # a leader, but not the one in charge of finance
+    "head_of_college": "0 0 1 1 0 0 1 1 0 1 1",  # oversees everything and signs for the leadership
+    # The supervising office checks (组织审), records the leadership's collective decision and publishes.
+    "supervisor_college": "0 0 0 0 1 1 1 1 1 1 1",
+    "supervisor_other_unit": "0 0 0 0 0 0 0 0 0 0 0",
+    "sysadmin_college": "0 0 0 0 0 0 0 0 0 0 0",
 }
 
 
@@ -95,7 +101,9 @@ PATHS = {
     ApprovalStatus.SUBMITTED: ["submit"],
     ApprovalStatus.RETURNED: ["submit", "return"],
     ApprovalStatus.CHECKED: ["submit", "check"],
-    ApprovalStatus.APPROVED: ["submit", "check", "approve"],
+    ApprovalStatus.VERIFIED: ["submit", "check", "verify"],
+    ApprovalStatus.APPROVED: ["submit", "check", "verify", "approve"],
+    ApprovalStatus.PUBLISHED: ["submit", "check", "verify", "approve", "publish"],
 }
 
 

@@ -59,7 +59,7 @@ def test_flow_content_rejects_broken_references(org: TwoUnits) -> None:
 def test_approved_power_cannot_be_edited_until_revised(org: TwoUnits) -> None:
     cycle = make_cycle(org.college)
     power = make_power(cycle, org.finance, flow=make_flow(cycle, org.finance))
-    for action in ("submit", "check", "approve"):
+    for action in ("submit", "check", "verify", "approve"):
         review(SYSTEM, power, action)
     power.refresh_from_db()
     assert power.status == ApprovalStatus.APPROVED
@@ -120,7 +120,7 @@ def test_external_catalog_never_holds_secret_internal_or_unapproved_powers(org: 
     internal = make_power(cycle, org.finance, "P3", flow=flow)
     draft = make_power(cycle, org.finance, "P4", flow=flow, audience=Audience.EXTERNAL)
     for p in (public, secret, internal):
-        for action in ("submit", "check", "approve"):
+        for action in ("submit", "check", "verify", "approve"):
             review(SYSTEM, p, action)
     assert list(external_catalog(cycle)) == [public]
     assert draft.status == ApprovalStatus.DRAFT

@@ -21,6 +21,7 @@ def test_worklist_follows_the_chain_and_the_organisation(org: TwoUnits) -> None:
     flow = make_flow(cycle, org.finance)
     review(SYSTEM, flow, "submit")
     review(SYSTEM, flow, "check")
+    review(SYSTEM, flow, "verify")
     review(SYSTEM, flow, "approve")
     draft = make_power(cycle, org.finance, "P1", flow=flow)
     submitted = make_power(cycle, org.finance, "P2", flow=flow)
@@ -28,6 +29,9 @@ def test_worklist_follows_the_chain_and_the_organisation(org: TwoUnits) -> None:
     checked = make_power(cycle, org.academic, "P3", flow=flow)
     review(SYSTEM, checked, "submit")
     review(SYSTEM, checked, "check")
+    verified = make_power(cycle, org.academic, "P4", flow=flow)
+    for action in ("submit", "check", "verify"):
+        review(SYSTEM, verified, action)
     person = org_services.create_person(SYSTEM, unit=org.college, name="分管财务副院长", staff_no="L1")
     org_services.create_leadership(
         SYSTEM,
@@ -50,7 +54,9 @@ def test_worklist_follows_the_chain_and_the_organisation(org: TwoUnits) -> None:
 
     assert listed(head) == [("P1", "submit")]
     assert listed(deputy) == [("P2", "check")]  # P3 is in a department this leader does not oversee
-    assert listed(supervisor) == [("P3", "approve")]
+    # The supervising office checks P3 (组织审) and records the leadership's decision on P4; the flow,
+    # approved, waits for it to publish.
+    assert sorted(listed(supervisor)) == [("F1", "publish"), ("P3", "verify"), ("P4", "approve")]
     assert listed(user_with_role(Role.LIAISON, org.finance)) == []
 
     client = Client()

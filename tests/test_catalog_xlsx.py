@@ -180,7 +180,7 @@ def test_external_export_has_only_approved_external_public_powers(org: TwoUnits)
         disposition_reason="职能划转",
     )
     for power in (shown, internal, secret, abolished):
-        for action in ("submit", "check", "approve"):
+        for action in ("submit", "check", "verify", "approve"):
             review(SYSTEM, power, action)
     data = export_catalog_xlsx(SYSTEM, cycle, audience="external")
     wb = load_workbook(io.BytesIO(data))
@@ -416,7 +416,7 @@ def test_approved_power_is_not_changed_by_import(org: TwoUnits, tmp_path: Path) 
     power = make_power(
         cycle, org.finance, "CW-01", name="报销审核", content="审核", handler_text="财务处", flow=flow
     )
-    for action in ("submit", "check", "approve"):
+    for action in ("submit", "check", "verify", "approve"):
         review(SYSTEM, power, action)
     path = tmp_path / "cat.xlsx"
     path.write_bytes(export_catalog_xlsx(SYSTEM, cycle))

@@ -65,7 +65,7 @@ def check_first_year(first: Cycle) -> None:
     assert set(powers.values_list("status", flat=True)) == {ApprovalStatus.APPROVED}
     assert set(Flowchart.objects.filter(cycle=first).values_list("status", flat=True)) == {"approved"}
     actions = list(powers.get(code="JW-01").reviews.values_list("action", flat=True))
-    assert actions == [ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.APPROVE]
+    assert actions == [ReviewAction.SUBMIT, ReviewAction.CHECK, ReviewAction.VERIFY, ReviewAction.APPROVE]
     # What may go to society: approved, external, not secret.
     public = set(external_catalog(first).values_list("code", flat=True))
     assert public == {p.code for p in demo_powers.POWERS if p.external}

@@ -117,14 +117,14 @@ def test_reimport_updates_by_code_and_moves_power_links(org: TwoUnits) -> None:
 def test_approved_flow_is_skipped_when_unchanged_and_refused_when_changed(org: TwoUnits) -> None:
     cycle = make_cycle(org.college, 2026)
     flow = make_rich_flow(org, cycle)
-    for action in ("submit", "check", "approve"):
+    for action in ("submit", "check", "verify", "approve"):
         review(SYSTEM, flow, action)
     text = export_flows_yaml(SYSTEM, cycle)
     same = import_flows_yaml(text, actor=SYSTEM, cycle=cycle)
     assert (same.errors, same.created, same.updated) == ([], 0, 0)
     changed = import_flows_yaml(text.replace("name: 调查\n", "name: 调查取证\n"), actor=SYSTEM, cycle=cycle)
     assert [e.message for e in changed.errors] == [
-        "flows[1]: 流程图“F-JC-01 对执法人员违纪行为的调查处理流程”处于“已审定”状态，不能通过导入修改；"
+        "flows[1]: 流程图“F-JC-01 对执法人员违纪行为的调查处理流程”处于“已审定待公示”状态，不能通过导入修改；"
         "需先退回或重新修订"
     ]
     assert flow_spec(flow).step("S3").name == "调查"
@@ -135,12 +135,12 @@ def test_an_approved_power_is_not_relinked(org: TwoUnits) -> None:
     cycle = make_cycle(org.college, 2026)
     old, flow = make_flow(cycle, org.academic, "F0"), make_flow(cycle, org.academic, "F1")
     power = make_power(cycle, org.academic, "P1", flow=old)
-    for action in ("submit", "check", "approve"):
+    for action in ("submit", "check", "verify", "approve"):
         review(SYSTEM, power, action)
     text = export_flows_yaml(SYSTEM, cycle, codes=["F1"]).replace("powers: []", "powers: [P1]")
     report = import_flows_yaml(text, actor=SYSTEM, cycle=cycle)
     assert [e.message for e in report.errors] == [
-        "flows[1].powers[1]: 职权“P1 职权P1”处于“已审定”状态，不能改用本流程图"
+        "flows[1].powers[1]: 职权“P1 职权P1”处于“已审定待公示”状态，不能改用本流程图"
     ]
     assert Power.objects.get(pk=power.pk).flow == old
     assert flow.powers.count() == 0
@@ -313,7 +313,7 @@ def test_external_export_leaves_out_secret_and_unapproved_flows(org: TwoUnits) -
         make_power(cycle, org.academic, code, flow=flow, audience="external")
     make_power(cycle, org.academic, "P4", flow=public)  # internal: not listed
     for item in (public, secret, *Power.objects.filter(code__in=["P1", "P2", "P3"])):
-        for action in ("submit", "check", "approve"):
+        for action in ("submit", "check", "verify", "approve"):
             review(SYSTEM, item, action)
     text = export_flows_yaml(SYSTEM, cycle, external_only=True)
     entries, errors = parse_flows(text)

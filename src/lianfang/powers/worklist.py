@@ -1,5 +1,6 @@
 """What waits for the actor along the catalog's approval chain: drafts and returned items to submit,
-submitted items to check, checked ones to verify, verified ones to approve, approved ones to publish — only those this actor may move."""
+submitted items to check, checked ones to verify, verified ones to approve, approved ones to publish —
+only those this actor may move."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from dataclasses import dataclass
 from lianfang.accounts.permissions import Action, ObjectType, can_anywhere
 from lianfang.core.actor import Actor
 from lianfang.cycles.models import CycleStatus
+from lianfang.org.leadership import leadership_of
 
 from . import selectors
 from .models import ApprovalStatus, Flowchart, Power, ReviewAction
-from .services.approval import allowed_actions, leadership_of
+from .services.approval import allowed_actions
 
 # The forward moves a worklist offers; returning and revising are reached from the item's page.
 FORWARD = (

@@ -333,6 +333,7 @@ def test_review_buttons_follow_the_role(
 def test_return_needs_a_reason(org: TwoUnits, logins: Logins, academic_power: Power) -> None:
     review(SYSTEM, academic_power, ReviewAction.SUBMIT)
     review(SYSTEM, academic_power, ReviewAction.CHECK)
+    review(SYSTEM, academic_power, ReviewAction.VERIFY)
     client = client_for(logins.supervisor)
     url = reverse("powers:power_detail", args=[academic_power.pk])
     page = html_of(client, url)
@@ -341,7 +342,7 @@ def test_return_needs_a_reason(org: TwoUnits, logins: Logins, academic_power: Po
     refused = client.post(review_url, {"action": "return", "comment": "  "})
     assert refused.status_code == 400
     assert "退回时必须写明理由（责令重新查找、评估的原因）" in refused.content.decode()
-    assert Power.objects.get(pk=academic_power.pk).status == ApprovalStatus.CHECKED
+    assert Power.objects.get(pk=academic_power.pk).status == ApprovalStatus.VERIFIED
     done = client.post(review_url, {"action": "return", "comment": "依据不全"})
     assert done.status_code == 302
     assert Power.objects.get(pk=academic_power.pk).status == ApprovalStatus.RETURNED

@@ -4,35 +4,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('powers', '0001_initial'),
+        ("powers", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='flowchart',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待组织审核'), ('verified', '待领导班子审定'), ('approved', '已审定待公示'), ('published', '已公示'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='审批状态'),
+            model_name="flowchart",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "待分管领导审核"),
+                    ("checked", "待组织审核"),
+                    ("verified", "待领导班子审定"),
+                    ("approved", "已审定待公示"),
+                    ("published", "已公示"),
+                    ("returned", "已退回"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="审批状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='power',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待组织审核'), ('verified', '待领导班子审定'), ('approved', '已审定待公示'), ('published', '已公示'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='审批状态'),
+            model_name="power",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "待分管领导审核"),
+                    ("checked", "待组织审核"),
+                    ("verified", "待领导班子审定"),
+                    ("approved", "已审定待公示"),
+                    ("published", "已公示"),
+                    ("returned", "已退回"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="审批状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='reviewrecord',
-            name='action',
-            field=models.CharField(choices=[('submit', '部门负责人提交'), ('check', '分管领导审核通过'), ('verify', '纪检监察机构审核通过'), ('approve', '领导班子审定'), ('publish', '公示'), ('return', '退回'), ('revise', '重新修订')], max_length=10, verbose_name='操作'),
+            model_name="reviewrecord",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submit", "部门负责人提交"),
+                    ("check", "分管领导审核通过"),
+                    ("verify", "纪检监察机构审核通过"),
+                    ("approve", "领导班子审定"),
+                    ("publish", "公示"),
+                    ("return", "退回"),
+                    ("revise", "重新修订"),
+                ],
+                max_length=10,
+                verbose_name="操作",
+            ),
         ),
         migrations.AlterField(
-            model_name='reviewrecord',
-            name='from_status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待组织审核'), ('verified', '待领导班子审定'), ('approved', '已审定待公示'), ('published', '已公示'), ('returned', '已退回')], max_length=10, verbose_name='原状态'),
+            model_name="reviewrecord",
+            name="from_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "待分管领导审核"),
+                    ("checked", "待组织审核"),
+                    ("verified", "待领导班子审定"),
+                    ("approved", "已审定待公示"),
+                    ("published", "已公示"),
+                    ("returned", "已退回"),
+                ],
+                max_length=10,
+                verbose_name="原状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='reviewrecord',
-            name='to_status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待分管领导审核'), ('checked', '待组织审核'), ('verified', '待领导班子审定'), ('approved', '已审定待公示'), ('published', '已公示'), ('returned', '已退回')], max_length=10, verbose_name='新状态'),
+            model_name="reviewrecord",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "待分管领导审核"),
+                    ("checked", "待组织审核"),
+                    ("verified", "待领导班子审定"),
+                    ("approved", "已审定待公示"),
+                    ("published", "已公示"),
+                    ("returned", "已退回"),
+                ],
+                max_length=10,
+                verbose_name="新状态",
+            ),
         ),
     ]

@@ -1,4 +1,5 @@
-"""The approval chain of powers and flowcharts: 部门负责人提交 → 分管领导审核 → 组织审核 → 领导班子审定 → 公示.
+"""The approval chain of powers and flowcharts:
+部门负责人提交 → 分管领导审核 → 组织审核 → 领导班子审定 → 公示.
 
 Who may move an item is the role (accounts.permissions) *and* an organisation fact: a unit leader checks
 only what lies in the departments they oversee (分管), and approves only as the unit's head (主要领导) —
@@ -9,17 +10,15 @@ move from a state may instead send the item back, with reasons, which stay in it
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
-from lianfang.accounts.models import Role, User
-from lianfang.accounts.permissions import ROLE_PERMISSIONS, Action, ObjectType, can, require
+from lianfang.accounts.permissions import Action, ObjectType, require
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change
 from lianfang.core.actor import Actor
 from lianfang.core.errors import PermissionDeniedError, ServiceError
 from lianfang.core.i18n import source_text
-from lianfang.org.models import LeadershipKind, LeadershipRole
+from lianfang.org.leadership import grant_allows, leadership_of
+from lianfang.org.models import LeadershipRole
 
 from ..models import ApprovalStatus, Flowchart, Power, ReviewAction, ReviewRecord
 
@@ -55,55 +54,10 @@ def _object_type(item: Item) -> str:
     return ObjectType.POWER if isinstance(item, Power) else ObjectType.FLOW
 
 
-def leadership_of(actor: Actor) -> list[LeadershipRole]:
-    """The actor's current places in a leadership team (head or deputy), with the departments overseen."""
-    if actor.user_id is None:
-        return []
-    person_id = User.objects.filter(pk=actor.user_id).values_list("person_id", flat=True).first()
-    if person_id is None:
-        return []
-    today = timezone.localdate()
-    return list(
-        LeadershipRole.objects.filter(person_id=person_id, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .exclude(kind=LeadershipKind.SUPERVISION)
-        .prefetch_related("departments")
-    )
-
-
-def _oversees(role: LeadershipRole, item: Item) -> bool:
-    if role.kind == LeadershipKind.HEAD:
-        return True
-    return any(item.path.startswith(d.path) for d in role.departments.all())
-
-
 def _grant_allows(
     actor: Actor, action: str, item: Item, leaderships: list[LeadershipRole] | None = None
 ) -> bool:
-    """The role check, plus the organisation fact behind the leader's role for check and approve.
-    `leaderships` (from `leadership_of`) may be passed in when many items are checked at once."""
-    if actor.is_system:
-        return True
-    object_type = _object_type(item)
-    if not can(actor, action, object_type, item.path):
-        return False
-    if action not in (Action.CHECK, Action.APPROVE):
-        return True
-    for role, path in actor.grants:
-        if not item.path.startswith(path) or action not in ROLE_PERMISSIONS.get(role, {}).get(
-            object_type, ()
-        ):
-            continue
-        if role != Role.UNIT_LEADER:
-            return True
-        if leaderships is None:
-            leaderships = leadership_of(actor)
-        here = [r for r in leaderships if r.unit_id == item.unit_id]
-        if action == Action.CHECK and any(_oversees(r, item) for r in here):
-            return True
-        if action == Action.APPROVE and any(r.kind == LeadershipKind.HEAD for r in here):
-            return True
-    return False
+    return grant_allows(actor, action, _object_type(item), item.path, item.unit_id, leaderships)
 
 
 def allowed_actions(actor: Actor, item: Item, leaderships: list[LeadershipRole] | None = None) -> list[str]:
@@ -198,4 +152,8 @@ def review(actor: Actor, item: Item, action: str, comment: str = "") -> Item:
         before=before,
         after={"status": target, "action": action, "comment": comment},
     )
+    if action == ReviewAction.PUBLISH:
+        from lianfang.portal.publishing import publish  # the portal freezes the published version
+
+        publish(actor, item)
     return item

@@ -20,9 +20,9 @@ from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record_change, snapshot
 from lianfang.core.actor import Actor
 from lianfang.core.errors import PermissionDeniedError, ServiceError
+from lianfang.org.leadership import leadership_of
 from lianfang.org.models import Post, Unit
 from lianfang.powers.models import Power, PowerCategory
-from lianfang.powers.services.approval import leadership_of
 
 from .. import grading
 from ..models import Assessment, AssessmentSource, AssessmentStatus, GradingMatrix, RiskPoint
