@@ -1,0 +1,106 @@
+"""Reads for phases, notifications and who is to be reminded (post holders, department heads, supervisors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lianfang.accounts.models import Role, RoleGrant, User
+from lianfang.accounts.permissions import Action, ObjectType, can
+from lianfang.core.actor import Actor
+from lianfang.core.errors import NotFoundError
+from lianfang.cycles.models import Cycle
+from lianfang.cycles.selectors import cycles
+from lianfang.org.models import PostAssignment
+
+from .models import CyclePhase, Notification, Phase
+
+PHASE_ORDER: tuple[str, ...] = tuple(Phase.values)
+
+
+# --- phases ----------------------------------------------------------------------------------------------
+
+
+def get_cycle(actor: Actor, pk: int) -> Cycle:
+    """A cycle whose phases the actor may see."""
+    cycle = cycles(actor).filter(pk=pk).first()
+    if cycle is None or not can(actor, Action.VIEW, ObjectType.PHASE, cycle.unit.path):
+        raise NotFoundError("年度周期不存在或不在您的权限范围内")
+    return cycle
+
+
+def phases(cycle: Cycle) -> list[CyclePhase]:
+    """The cycle's phases in their fixed order (宣传动员 → 检查考核)."""
+    rows = list(CyclePhase.objects.filter(cycle=cycle))
+    return sorted(rows, key=lambda p: PHASE_ORDER.index(p.phase))
+
+
+def phase_ends(cycle_id: int) -> dict[str, dt.date]:
+    return dict(CyclePhase.objects.filter(cycle_id=cycle_id).values_list("phase", "ends_on"))
+
+
+# --- notifications ---------------------------------------------------------------------------------------
+
+
+def notifications(user_id: int | None) -> QuerySet[Notification]:
+    if user_id is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user_id)
+
+
+def unread_count(user_id: int | None) -> int:
+    """The number for the header badge (one indexed query)."""
+    if user_id is None:
+        return 0
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+# --- who is reminded -------------------------------------------------------------------------------------
+
+
+def holder_user_ids(post_ids: Iterable[int | None], today: dt.date | None = None) -> dict[int, set[int]]:
+    """Per post: the active accounts of the people holding it today (one query)."""
+    today = today or timezone.localdate()
+    wanted = [p for p in post_ids if p is not None]
+    found: dict[int, set[int]] = {}
+    if not wanted:
+        return found
+    rows = (
+        PostAssignment.objects.filter(post_id__in=wanted, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(person__user__isnull=False, person__user__is_active=True)
+        .values_list("post_id", "person__user__id")
+    )
+    for post_id, user_id in rows:
+        found.setdefault(post_id, set()).add(user_id)
+    return found
+
+
+def role_holders(role: str) -> list[tuple[str, int]]:
+    """(scope path, user id) of every live grant of a role to an active account (one query)."""
+    rows = (
+        RoleGrant.objects.filter(role=role, revoked_at__isnull=True, user__is_active=True)
+        .values_list("user_id", "unit__path", "department__path")
+        .order_by("user_id")
+    )
+    return [(unit_path or dept_path or "", user_id) for user_id, unit_path, dept_path in rows]
+
+
+def covering(grants: list[tuple[str, int]], path: str) -> set[int]:
+    """The users whose grant's node covers the path."""
+    return {user_id for scope_path, user_id in grants if scope_path and path.startswith(scope_path)}
+
+
+def dept_heads() -> list[tuple[str, int]]:
+    return role_holders(Role.DEPT_HEAD)
+
+
+def supervisors() -> list[tuple[str, int]]:
+    return role_holders(Role.SUPERVISOR)
+
+
+def emails(user_ids: Iterable[int]) -> dict[int, str]:
+    return dict(User.objects.filter(pk__in=list(user_ids)).exclude(email="").values_list("id", "email"))
