@@ -32,13 +32,18 @@ def may_edit_target(actor: Actor, target: Target) -> bool:
     return can(actor, Action.EDIT, target.object_type, target.path)
 
 
-def may_resolve(actor: Actor, target: Target, root: Comment) -> bool:
-    """The thread's author, whoever may edit the target, or a reviewer of its kind of object."""
-    if actor.user_id is not None and root.author_id == actor.user_id:
-        return True
+def may_resolve_any(actor: Actor, target: Target) -> bool:
+    """Whoever may edit the target, or a reviewer of its kind of object, may resolve any of its threads."""
     if may_edit_target(actor, target):
         return True
     return any(can(actor, a, target.object_type, target.path) for a in REVIEW_ACTIONS)
+
+
+def may_resolve(actor: Actor, target: Target, root: Comment) -> bool:
+    """The thread's author, or whoever `may_resolve_any`."""
+    if actor.user_id is not None and root.author_id == actor.user_id:
+        return True
+    return may_resolve_any(actor, target)
 
 
 def _thread_root(comment: Comment) -> Comment:
