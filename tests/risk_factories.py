@@ -38,3 +38,13 @@ def make_risk(cycle: Any, data: RiskData, actor: Actor = SYSTEM, measure: bool =
     if measure:
         add_measure(actor, risk, MeasureData(category=MeasureCategory.RULES, text="建立报销台帐，定期检查"))
     return risk
+
+
+def hand_in(risk: RiskPoint, actor: Actor = SYSTEM) -> Any:
+    """Hand in the sheet a risk point is on (征求意见, then 提交): its risk points become submitted."""
+    from lianfang.review.services.sheets import move, open_sheet
+
+    sheet = open_sheet(actor, risk.cycle, risk.subject_kind, department=risk.department, post=risk.post)
+    if sheet.stage == "draft":
+        sheet = move(actor, sheet, "open_comments")
+    return move(actor, sheet, "submit")

@@ -27,12 +27,11 @@ from lianfang.risks.services import (
     add_measure,
     assess,
     create_matrix_version,
-    submit_risk,
 )
 from lianfang.risks.vocabulary import MeasureCategory, MeasureStatus, RiskLevel, SubjectKind
 from tests.conftest import TwoUnits
 from tests.factories import SYSTEM, PersonFactory, PostFactory, make_cycle, make_flow, make_power
-from tests.risk_factories import dept_risk_data, make_risk, post_risk_data
+from tests.risk_factories import dept_risk_data, hand_in, make_risk, post_risk_data
 
 HIGH = {"probability": "high", "harm": "severe"}
 LOW = {"probability": "low", "harm": "minor"}
@@ -73,7 +72,7 @@ def test_open_next_cycle_carries_the_register(org: TwoUnits) -> None:
     )
     add_evidence(SYSTEM, measure, name="审批台账.pdf", content=b"%PDF-1.4 ledger")
     graded = assess(SYSTEM, risk, HIGH)
-    submit_risk(SYSTEM, risk)
+    hand_in(risk)
     # The matrix changes after the grading: the carried level must keep the version it was made with.
     assert graded.matrix is not None
     create_matrix_version(SYSTEM, org.college, graded.matrix.definition)

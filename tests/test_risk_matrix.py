@@ -6,7 +6,7 @@ department-level roles over its 财务处; the risk points sit on the post 出�
 
 Letters, one position each ("-" where refused):
   V view (selectors.risks)          C create (create_risk)      E edit (update_risk)
-  R delete a draft (delete_draft_risk)                          S submit a ready risk point (submit_risk)
+  R delete a draft (delete_draft_risk)                          S submit a ready post sheet (review chain)
   M add a control measure (add_measure)                         A decide a pending downgrade from 高
 
 Organisation facts split two roles: a post holder writes only the sheet of a post they hold (own / other),
@@ -33,6 +33,8 @@ from lianfang.core.errors import NotFoundError, PermissionDeniedError
 from lianfang.cycles.models import Cycle
 from lianfang.org import services as org_services
 from lianfang.org.models import Department, LeadershipKind, Post
+from lianfang.review.models import SheetStage
+from lianfang.review.services.sheets import move, open_sheet
 from lianfang.risks import selectors
 from lianfang.risks.models import Assessment, AssessmentStatus, RiskPoint, RiskStatus
 from lianfang.risks.services import (
@@ -43,7 +45,6 @@ from lianfang.risks.services import (
     decide_downgrade,
     delete_draft_risk,
     may_decide_downgrade,
-    submit_risk,
     update_risk,
 )
 from lianfang.risks.services.common import may_risk
@@ -59,7 +60,7 @@ row                 risk
 sysadmin            -------
 secadmin            -------
 auditadmin          -------
-supervisor          VCER-MA
+supervisor          VCERSMA
 unit_leader_head    V-----A
 unit_leader_deputy  V------
 dept_head           VCERSM-
@@ -133,6 +134,16 @@ class Side:
         risk.refresh_from_db()
         assert risk.level == RiskLevel.LOW and risk.manifestations.exists()
         return risk
+
+    def sheet_to_submit(self) -> Any:
+        """A ready risk point on the post's sheet in another year, the sheet past its comments: a sheet
+        whose submission touches nothing the other letters use."""
+        cycle = make_cycle(self.cycle.unit, year=2030 + next(_n) % 60)
+        risk = create_risk(SYSTEM, cycle, self.data())
+        add_measure(SYSTEM, risk, MeasureData(category=MeasureCategory.RULES, text="建立报销台帐"))
+        assess(SYSTEM, risk, LOW)
+        sheet = open_sheet(SYSTEM, cycle, "post", post=self.post)
+        return move(SYSTEM, sheet, "open_comments")
 
     def pending_downgrade(self) -> Assessment:
         """Graded 高, then re-assessed lower with a justification: waits for the leadership."""
@@ -224,11 +235,12 @@ def _observe(actor: Actor, s: Side) -> set[str]:
     if _allowed(lambda: delete_draft_risk(actor, draft)):
         got.add("R")
         assert not RiskPoint.objects.filter(pk=draft.pk).exists()
-    ready = s.ready()
-    if _allowed(lambda: submit_risk(actor, ready)):
+    sheet = s.sheet_to_submit()
+    if _allowed(lambda: move(actor, sheet, "submit")):
         got.add("S")
-        ready.refresh_from_db()
-        assert ready.status == RiskStatus.SUBMITTED
+        sheet.refresh_from_db()
+        assert sheet.stage == SheetStage.DEPT_REVIEW
+        assert {r.status for r in RiskPoint.objects.filter(cycle=sheet.cycle)} == {RiskStatus.SUBMITTED}
     measure = MeasureData(category=MeasureCategory.TECHNOLOGY, text="电子监察全程留痕")
     if _allowed(lambda: add_measure(actor, s.risk, measure)):
         got.add("M")

@@ -19,13 +19,12 @@ from lianfang.risks.services import (
     add_evidence,
     add_measure,
     evidence_intact,
-    submit_risk,
     update_risk,
 )
 from lianfang.risks.vocabulary import MeasureCategory, SubjectKind
 from tests.conftest import TwoUnits, actor_of
 from tests.factories import SYSTEM, PersonFactory, make_cycle, user_with_role
-from tests.risk_factories import dept_risk_data, make_risk, post_risk_data
+from tests.risk_factories import dept_risk_data, hand_in, make_risk, post_risk_data
 
 
 def test_risk_validation_lists_every_problem(org: TwoUnits) -> None:
@@ -53,12 +52,12 @@ def test_submission_needs_a_measure_a_manifestation_and_a_level(org: TwoUnits) -
     cycle = make_cycle(org.college)
     risk = make_risk(cycle, post_risk_data(org.cashier))
     with pytest.raises(ServiceError) as err:
-        submit_risk(SYSTEM, risk)
+        hand_in(risk)
     assert "没有防控措施" in str(err.value) and "尚未评定风险等级" in str(err.value)
     add_measure(SYSTEM, risk, MeasureData(category=MeasureCategory.RULES, text="建立台帐"))
     RiskPoint.objects.filter(pk=risk.pk).update(level="low")  # grading is tested on its own
     risk.refresh_from_db()
-    submit_risk(SYSTEM, risk)
+    hand_in(risk)
     risk.refresh_from_db()
     assert risk.status == RiskStatus.SUBMITTED
     with pytest.raises(ServiceError, match="不能修改"):

@@ -22,7 +22,6 @@ urlpatterns = [
     path("<int:pk>/", views.risk_detail, name="detail"),
     path("<int:pk>/edit/", views.risk_edit, name="edit"),
     path("<int:pk>/delete/", views.risk_delete, name="delete"),
-    path("<int:pk>/submit/", views.risk_submit, name="submit"),
     path("<int:pk>/assess/", views.risk_assess, name="assess"),
     path("<int:pk>/grade-preview/", views.grade_preview, name="grade_preview"),
     path("<int:pk>/measures/new/", views.measure_add, name="measure_add"),

@@ -16,8 +16,7 @@ from lianfang.accounts.models import Role
 from lianfang.cycles.models import Cycle
 from lianfang.powers.models import Flowchart, Power
 from lianfang.risks.models import Assessment, RiskPoint
-from lianfang.risks.services import MeasureData, RiskData, add_measure, assess
-from lianfang.risks.vocabulary import MeasureCategory
+from lianfang.risks.services import RiskData, assess
 from tests.conftest import TwoUnits
 from tests.factories import SYSTEM, make_flow, user_with_role
 from tests.risk_factories import dept_risk_data, make_risk, post_risk_data
@@ -84,8 +83,8 @@ def test_out_of_scope_is_404(
         reverse("risks:measure_edit", args=[measure.pk]),
     ):
         assert outsider.get(url).status_code == 404, url
+    assert outsider.get(reverse("review:sheet_of_risk", args=[cashier_risk.pk])).status_code == 404
     for url in (
-        reverse("risks:submit", args=[cashier_risk.pk]),
         reverse("risks:grade_preview", args=[cashier_risk.pk]),
         reverse("risks:measure_remove", args=[measure.pk]),
     ):
@@ -303,22 +302,6 @@ def test_form_helpers_redraw_posts_steps_and_add_rows(
 
 
 # --- submission, grading ----------------------------------------------------------------------------------
-
-
-def test_submit_without_a_measure_shows_the_one_to_one_error(
-    org: TwoUnits, logins: Logins, cycle: Cycle
-) -> None:
-    risk = make_risk(cycle, post_risk_data(org.cashier))
-    client = client_for(logins.dept_head)
-    response = client.post(reverse("risks:submit", args=[risk.pk]), follow=True)
-    html = response.content.decode()
-    assert "没有防控措施（每个风险点至少要有一条措施，一对一）" in html and "尚未评定风险等级" in html
-    assert RiskPoint.objects.get(pk=risk.pk).status == "draft"
-    add_measure(SYSTEM, risk, MeasureData(category=MeasureCategory.RULES, text="建立台帐"))
-    assess(SYSTEM, risk, {"probability": "low", "harm": "minor"})
-    done = client.post(reverse("risks:submit", args=[risk.pk]), follow=True)
-    assert "已提交审核" in done.content.decode()
-    assert RiskPoint.objects.get(pk=risk.pk).status == "submitted"
 
 
 def test_grading_preview_derives_the_level_and_saving_records_it(

@@ -1,5 +1,5 @@
-"""Risk point endpoints (廉政风险点): the filtered register, a risk point with everything on it, edits,
-submission (one-to-one: no measure, no submission)."""
+"""Risk point endpoints (廉政风险点): the filtered register, a risk point with everything on it, edits.
+Risk points are handed in with their sheet: /api/review/sheets."""
 
 # No `from __future__ import annotations` here: the list filters' types must be real objects, since
 # ninja resolves string annotations of a @paginate'd view in the pagination module's namespace.
@@ -99,12 +99,3 @@ def delete_risk(request: HttpRequest, risk_id: int) -> Any:
     actor = request_actor(request)
     services.delete_draft_risk(actor, sel.get_risk(actor, risk_id))
     return HttpStatus(204, None)
-
-
-@router.post(
-    "/{int:risk_id}/submit", response=RiskDetailOut, summary="提交风险点（须已有表现形式、防控措施和等级）"
-)
-def submit_risk(request: HttpRequest, risk_id: int) -> RiskPoint:
-    actor = request_actor(request)
-    services.submit_risk(actor, sel.get_risk(actor, risk_id))
-    return risk_with_details(actor, risk_id)

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risks', '0001_initial'),
+        ("risks", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='riskpoint',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已审定'), ('published', '已公示')], default='draft', max_length=10, verbose_name='状态'),
+            model_name="riskpoint",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "已提交"),
+                    ("returned", "已退回"),
+                    ("approved", "已审定"),
+                    ("published", "已公示"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
     ]

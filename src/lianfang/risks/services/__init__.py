@@ -12,7 +12,14 @@ from .assessments import (
 from .batch import NewRisk, check_batch, create_risks_in_batch
 from .from_findings import drafts_from_findings
 from .measures import MeasureData, add_evidence, add_measure, evidence_intact, remove_measure, update_measure
-from .register import RiskData, create_risk, delete_draft_risk, refresh_search, submit_risk, update_risk
+from .register import (
+    RiskData,
+    create_risk,
+    delete_draft_risk,
+    readiness_problems,
+    refresh_search,
+    update_risk,
+)
 
 __all__ = [
     "MeasureData",
@@ -32,10 +39,10 @@ __all__ = [
     "evidence_intact",
     "facts_for",
     "may_decide_downgrade",
+    "readiness_problems",
     "record_imported_level",
     "refresh_search",
     "remove_measure",
-    "submit_risk",
     "update_measure",
     "update_risk",
 ]

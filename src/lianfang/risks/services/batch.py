@@ -20,7 +20,7 @@ from .. import grading, search
 from ..models import Assessment, AssessmentSource, Manifestation, Measure, RiskPoint
 from ..vocabulary import RiskLevel
 from .assessments import current_matrix, facts_of
-from .common import require_risk, subject_path
+from .common import require_open_subject, require_risk, subject_path
 from .measures import MeasureData, check_measure_data
 from .register import FIELDS, RiskData, check_risk_data, next_code
 
@@ -44,6 +44,7 @@ def check_batch(actor: Actor, cycle: Cycle, entries: list[NewRisk]) -> dict[int,
         if key not in allowed:
             try:
                 require_risk(actor, Action.CREATE, *key)
+                require_open_subject(cycle, data.subject_kind, data.department, data.post)
                 allowed[key] = None
             except ServiceError as exc:
                 allowed[key] = exc

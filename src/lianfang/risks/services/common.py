@@ -50,6 +50,23 @@ def check_subject(
         check.require(department.status == Status.ACTIVE, "department", f"部门“{department.name}”已停用")
 
 
+# A sheet whose risk points have these statuses is with its reviewers, or decided: nothing is added to it.
+HANDED_IN = (RiskStatus.SUBMITTED, RiskStatus.APPROVED, RiskStatus.PUBLISHED)
+
+
+def require_open_subject(cycle: Cycle, kind: str, department: Department | None, post: Post | None) -> None:
+    """Refuse a new risk point on a sheet that has been handed in (it would slip past its reviewers)."""
+    qs = RiskPoint.objects.filter(cycle=cycle, subject_kind=kind, status__in=HANDED_IN)
+    if kind == SubjectKind.POST:
+        qs = qs.filter(post=post)
+    elif kind == SubjectKind.DEPARTMENT:
+        qs = qs.filter(department=department)
+    if qs.exists():
+        raise ServiceError(
+            "该排查表已提交审核或已审定，不能再新增风险点；需退回或重新修订后再补充", field="subject_kind"
+        )
+
+
 def held_post_ids(actor: Actor) -> set[int]:
     """The posts the actor's person holds today (begun, and not ended before today)."""
     if actor.user_id is None:

@@ -20,7 +20,15 @@ from lianfang.powers.models import FlowStep, Power
 from .. import search
 from ..models import Manifestation, RiskPoint, RiskStatus
 from ..vocabulary import Cause, FoundBy, RiskKind, SubjectKind
-from .common import check_subject, clean, require_editable, require_risk, save, subject_path
+from .common import (
+    check_subject,
+    clean,
+    require_editable,
+    require_open_subject,
+    require_risk,
+    save,
+    subject_path,
+)
 
 # The choice values as sets, built once: `TextChoices.values` builds a new list on every call.
 RISK_TYPES, RISK_KINDS = frozenset(RiskType.values), frozenset(RiskKind.values)
@@ -155,6 +163,7 @@ def create_risk(actor: Actor, cycle: Cycle, data: RiskData) -> RiskPoint:
     path = subject_path(cycle, data.subject_kind, data.department, data.post)
     require_risk(actor, Action.CREATE, path, data.post.pk if data.post else None)
     check_risk_data(cycle, data, None)
+    require_open_subject(cycle, data.subject_kind, data.department, data.post)
     risk = RiskPoint(cycle=cycle, unit=cycle.unit, path=path, code=data.code or next_code(cycle))
     _write(risk, data)
     save(risk, "风险点编号重复")
@@ -172,6 +181,8 @@ def update_risk(actor: Actor, risk: RiskPoint, data: RiskData) -> RiskPoint:
         require_risk(actor, Action.CREATE, new_path, data.post.pk if data.post else None)
     require_editable(risk)
     check_risk_data(risk.cycle, data, risk.pk)
+    if new_path != risk.path or data.post != risk.post or data.subject_kind != risk.subject_kind:
+        require_open_subject(risk.cycle, data.subject_kind, data.department, data.post)
     before = risk_snapshot(risk)
     _write(risk, data)
     if data.code:
@@ -196,28 +207,16 @@ def delete_draft_risk(actor: Actor, risk: RiskPoint) -> None:
     risk.delete()
 
 
-@transaction.atomic
-def submit_risk(actor: Actor, risk: RiskPoint) -> RiskPoint:
-    """Hand a risk point in for review. One-to-one (一对一): it needs at least one control measure, a
-    manifestation and a level first. The review chain after submission is the review issue's."""
-    require_risk(actor, Action.SUBMIT, risk.path, risk.post_id)
-    if risk.status not in (RiskStatus.DRAFT, RiskStatus.RETURNED):
-        raise ServiceError("该风险点已提交")
+def readiness_problems(risk: RiskPoint) -> list[str]:
+    """What a risk point lacks before its sheet can be handed in. One-to-one (一对一): at least one control
+    measure; also a manifestation, a level, and no downgrade still waiting for the leadership."""
     problems = []
-    if not risk.measures.exists():
+    if not risk.measures.all():
         problems.append("没有防控措施（每个风险点至少要有一条措施，一对一）")
-    if not risk.manifestations.exists():
+    if not risk.manifestations.all():
         problems.append("没有表现形式")
     if not risk.level:
         problems.append("尚未评定风险等级")
-    if risk.assessments.filter(status="pending").exists():
+    if any(a.status == "pending" for a in risk.assessments.all()):
         problems.append("降级申请尚待领导班子批准")
-    if problems:
-        raise ServiceError(f"风险点“{risk.name}”还不能提交：" + "；".join(problems))
-    before = {"status": risk.status}
-    risk.status = RiskStatus.SUBMITTED
-    risk.save(update_fields=["status", "updated_at"])
-    record_change(
-        actor, AuditAction.REVIEW, risk, scope_path=risk.path, before=before, after={"status": risk.status}
-    )
-    return risk
+    return problems

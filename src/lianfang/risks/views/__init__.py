@@ -17,7 +17,6 @@ from .risk import (
     risk_delete,
     risk_detail,
     risk_edit,
-    risk_submit,
     step_field,
 )
 from .sheets import sheet_export, sheet_page
@@ -39,7 +38,6 @@ __all__ = [
     "risk_delete",
     "risk_detail",
     "risk_edit",
-    "risk_submit",
     "sheet_export",
     "sheet_page",
     "step_field",

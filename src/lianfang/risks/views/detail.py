@@ -222,7 +222,6 @@ def detail_page(
         "may_edit": may_edit and editable(risk),
         "may_measures": may_edit,
         "may_delete": risk.status == RiskStatus.DRAFT and may(actor, Action.RETIRE, risk),
-        "may_submit": editable(risk) and may(actor, Action.SUBMIT, risk),
         "new_measure_form": new_measure_form or measure_form(actor, risk, prefix="new"),
         "pick_form": TemplatePickForm(prefix="pick"),
         "evidence_form": EvidenceForm(),

@@ -250,22 +250,6 @@ def risk_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @ui_view
-@require_POST
-def risk_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_view(request)
-    actor = actor_of(request)
-    risk = get_risk(actor, pk)
-    try:
-        services.submit_risk(actor, risk)
-    except ServiceError as exc:
-        flash_service_error(request, exc)
-        return redirect(risk_url(risk))
-    messages.success(request, _("风险点“%(name)s”已提交审核。") % {"name": risk.name})
-    return redirect(risk_url(risk))
-
-
-@login_required
-@ui_view
 def post_field(request: HttpRequest) -> HttpResponse:
     """The post select for the department just chosen on the risk form (htmx)."""
     require_view(request)
