@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from lianfang.audit.models import AuditAction
 from lianfang.audit.services import record
@@ -130,7 +131,7 @@ def _waiting_drafts(cycle: Cycle, today: dt.date) -> list[Draft]:
     drafts: list[Draft] = []
     for sheet in waiting:
         entered = sheet.entered or sheet.updated_at
-        since = entered.date()
+        since = timezone.localtime(entered).date()
         if (today - since).days <= WAITING_DAYS:
             continue
         if sheet.stage == SheetStage.DEPT_REVIEW:
