@@ -23,7 +23,9 @@ from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
 
 from . import demo_data as data
 from .demo_catalog import load_catalog
+from .demo_complaints import load_complaints_demo
 from .demo_data import DEMO_PASSWORD
+from .demo_portal import load_portal_demo
 from .demo_register import load_register
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoSummary", "demo_accounts", "load_demo"]
@@ -161,6 +163,12 @@ class _Loader:
         )
         counts.update(load_catalog(self.actor, self.unit, self.say))
         counts.update(load_register(self.actor, self.unit, self.say))
+        counts.update(load_portal_demo(self.actor, self.unit))
+        counts.update(load_complaints_demo(self.unit))
+        self.say(
+            "已公示 {publications} 项（职权、流程图、风险点），收到公示意见 {feedback} 条；"
+            "{sheets_handed_in} 张排查表已进入审核。".format(**counts)
+        )
         return counts
 
     def create_departments(self) -> None:

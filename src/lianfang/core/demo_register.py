@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from lianfang.core.actor import Actor
+from lianfang.core.demo_sheets import review_demo_sheets
 from lianfang.cycles.models import Cycle
 from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
 from lianfang.powers.models import FlowStep, Power
@@ -62,7 +63,7 @@ def load_register(actor: Actor, unit: Unit, say: Callable[[str], None] | None = 
     counts = _RegisterLoader(actor, unit).run()
     if say is not None:
         say(
-            "已载入廉政风险点：{first}年度 {risks_2025} 个（已提交，已结转）；{second}年度 {risks} 个，"
+            "已载入廉政风险点：{first}年度 {risks_2025} 个（已公示，已结转）；{second}年度 {risks} 个，"
             "高 {high} 个、中 {medium} 个、低 {low} 个，防控措施 {measures} 条；措施库 {library} 条。".format(
                 first=FIRST_YEAR, second=FIRST_YEAR + 1, **counts
             )
@@ -88,6 +89,7 @@ class _RegisterLoader:
         ):
             self.holders.setdefault(a.post_id, a.person)
         self.templates = {t.text: t for t in MeasureTemplate.objects.all()}
+        self.hand_in: list[RiskPoint] = []  # risk points whose sheets the demo hands in for review
 
     def run(self) -> dict[str, int]:
         library = load_measure_library(self.actor)
@@ -103,8 +105,10 @@ class _RegisterLoader:
             itertools.cycle(data.SCHEDULE_2026),
             start=1000,
         )
+        sheets = review_demo_sheets(self.actor, first, second, self.hand_in)
         latest = RiskPoint.objects.filter(cycle=second)
         return {
+            **sheets,
             "risks_2025": len(data.RISKS_2025),
             "risks": latest.count(),
             "high": latest.filter(level=RiskLevel.HIGH).count(),
@@ -139,7 +143,7 @@ class _RegisterLoader:
             for measure in spec.measures:
                 register.add_measure(self.actor, risk, self.measure_data(spec, measure, schedule))
             if submit_all or spec.submit:
-                register.submit_risk(self.actor, risk)
+                self.hand_in.append(risk)
 
     def subject(self, who: str) -> tuple[str, Department | None, Post | None]:
         if not who:
@@ -220,7 +224,7 @@ class _RegisterLoader:
         name, grade, justification = data.DOWNGRADE_2026
         register.assess(self.actor, carried[name], factors(grade), justification=justification)
         for name in data.SUBMIT_CARRIED_2026:
-            register.submit_risk(self.actor, carried[name])
+            self.hand_in.append(carried[name])
 
 
 def _as_data(risk: RiskPoint) -> RiskData:

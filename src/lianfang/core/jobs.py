@@ -41,6 +41,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         "lianfang.core.tasks.verify_audit_chain",
         "每日校验审计日志哈希链",
     ),
+    PeriodicJob(
+        "review_reminders",
+        timedelta(days=1),
+        "lianfang.review.tasks.send_review_reminders",
+        "每日发送排查表期限提醒（到期前、逾期后、待审核）",
+    ),
 )
 
 

@@ -38,13 +38,18 @@ def navigation(actor: Actor) -> list[NavItem]:
             items.append(NavItem(key, str(label), reverse(url_name)))
         else:
             items.append(NavItem(key, str(label), None))
+    if can_anywhere(actor, Action.VIEW, ObjectType.RISK):
+        items.append(NavItem("review", str(_("审核与进度")), reverse("review:sheets")))
     for key, label in (
         ("supervision", _("电子监察")),
         ("warnings", _("预警处置")),
         ("inspection", _("检查考核")),
-        ("portal", _("公开")),
     ):
         items.append(NavItem(key, str(label), None))
+    if can_anywhere(actor, Action.VIEW, ObjectType.COMPLAINT):
+        items.append(NavItem("complaints", str(_("举报箱")), reverse("complaints:queue")))
+    # The public portal is open to everyone; staff see the internal publication there too.
+    items.append(NavItem("portal", str(_("公开")), reverse("portal:index")))
     system_url = None
     if can_anywhere(actor, Action.VIEW, ObjectType.ACCOUNT) or can_anywhere(
         actor, Action.VIEW, ObjectType.GRANT
