@@ -9,11 +9,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lianfang.accounts.models import Role, RoleGrant, User
-from lianfang.accounts.permissions import Action, ObjectType, can
+from lianfang.accounts.permissions import Action, ObjectType, prefixes
 from lianfang.core.actor import Actor
 from lianfang.core.errors import NotFoundError
 from lianfang.cycles.models import Cycle
-from lianfang.cycles.selectors import cycles
+from lianfang.cycles.selectors import cycles, unit_path_of
 from lianfang.org.models import PostAssignment
 
 from .models import CyclePhase, Notification, Phase
@@ -24,10 +24,20 @@ PHASE_ORDER: tuple[str, ...] = tuple(Phase.values)
 # --- phases ----------------------------------------------------------------------------------------------
 
 
+def may_view_phases(actor: Actor, cycle: Cycle) -> bool:
+    """Phases belong to the unit: a grant over the unit or above it, or over one of its departments (a
+    department head works to the dates of their unit, as with cycles)."""
+    unit_path = cycle.unit.path
+    return any(
+        unit_path.startswith(p) or unit_path_of(p) == unit_path
+        for p in prefixes(actor, Action.VIEW, ObjectType.PHASE)
+    )
+
+
 def get_cycle(actor: Actor, pk: int) -> Cycle:
     """A cycle whose phases the actor may see."""
     cycle = cycles(actor).filter(pk=pk).first()
-    if cycle is None or not can(actor, Action.VIEW, ObjectType.PHASE, cycle.unit.path):
+    if cycle is None or not may_view_phases(actor, cycle):
         raise NotFoundError("年度周期不存在或不在您的权限范围内")
     return cycle
 

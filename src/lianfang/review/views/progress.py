@@ -107,7 +107,7 @@ def phases_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"cycle": cycle, "cycle_choices": choices}
     if cycle is None:
         return render(request, "review/phases.html", context)
-    if not can(actor, Action.VIEW, ObjectType.PHASE, cycle.unit.path):
+    if not sel.may_view_phases(actor, cycle):
         raise NotFoundError("年度周期不存在或不在您的权限范围内")
     may_edit = cycle.status == CycleStatus.OPEN and can(actor, Action.EDIT, ObjectType.PHASE, cycle.unit.path)
     current = sel.phases(cycle)
