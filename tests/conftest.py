@@ -74,3 +74,9 @@ def _audit_guard(request: pytest.FixtureRequest) -> Iterator[None]:
         request.getfixturevalue("db")
         restore_guard()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _complaint_key(tmp_path_factory: pytest.TempPathFactory, settings: object) -> None:
+    """Each test session keeps the complaint box's key in a temporary folder, never in ./data."""
+    settings.COMPLAINT_KEY_FILE = tmp_path_factory.getbasetemp() / "keys" / "complaints.key"  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ def head(org: TwoUnits) -> str:
 
 
 @pytest.mark.browser
-def test_department_head_registers_grades_and_submits_a_risk_point(
+def test_department_head_registers_grades_and_hands_in_a_risk_point(
     live_server: object, org: TwoUnits, head: str, browser: Browser
 ) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
@@ -112,9 +112,15 @@ def test_department_head_registers_grades_and_submits_a_risk_point(
     expect(page.locator(".messages, .message").first).to_contain_text("风险等级已评定为“高”")
     expect(page.locator("h1 .level")).to_have_text("高")
 
-    # Submitting before there is a measure is refused (one-to-one).
+    # Handing the sheet in before there is a measure is refused (one-to-one).
+    page.get_by_role("link", name="所在排查表").click()
+    expect(page.locator("h1")).to_contain_text("出纳岗位廉政风险排查表")
+    page.get_by_role("button", name="征求同事意见").click()
     page.get_by_role("button", name="提交审核").click()
-    expect(page.get_by_text("没有防控措施（每个风险点至少要有一条措施，一对一）")).to_be_visible()
+    expect(page.locator(".messages, .message").first).to_contain_text(
+        "没有防控措施（每个风险点至少要有一条措施，一对一）"
+    )
+    page.locator("#sheet-risks").get_by_role("link").first.click()
 
     # A measure, its text taken from the library.
     page.get_by_text("+ 添加防控措施").click()
@@ -130,9 +136,12 @@ def test_department_head_registers_grades_and_submits_a_risk_point(
     expect(page.locator(".measure-card")).to_contain_text("实行管审分离")
     expect(page.locator(".measure-card")).to_contain_text("2026-06-30")
 
+    page.get_by_role("link", name="所在排查表").click()
     page.get_by_role("button", name="提交审核").click()
-    expect(page.locator(".page-head h1")).to_contain_text("已提交")
+    expect(page.locator(".page-head h1")).to_contain_text("待部门负责人审核")
     expect(page.get_by_role("button", name="提交审核")).to_have_count(0)
+    page.locator("#sheet-risks").get_by_role("link").first.click()
+    expect(page.locator(".page-head h1")).to_contain_text("已提交")
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "risk-detail.png"), full_page=True)

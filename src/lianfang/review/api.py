@@ -1,4 +1,4 @@
-"""The review app's API: sheets (api_sheets) and comments, phases, progress and notifications (api_progress)."""
+"""The review app's API: sheets (api_sheets); comments, phases, progress and notifications (api_progress)."""
 
 from __future__ import annotations
 

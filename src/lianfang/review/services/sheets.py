@@ -46,9 +46,9 @@ def sheet_risks(sheet: RiskSheet) -> QuerySet[RiskPoint]:
     """The risk points on this sheet: the subject's, in the sheet's cycle."""
     qs = RiskPoint.objects.filter(cycle_id=sheet.cycle_id, subject_kind=sheet.subject_kind)
     if sheet.subject_kind == SubjectKind.POST:
-        return qs.filter(post_id=sheet.post_id)
+        return qs.filter(post_id=sheet.post_id or 0)  # the sheet's check constraint: a post sheet has one
     if sheet.subject_kind == SubjectKind.DEPARTMENT:
-        return qs.filter(department_id=sheet.department_id)
+        return qs.filter(department_id=sheet.department_id or 0)
     return qs
 
 

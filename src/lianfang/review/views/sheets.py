@@ -134,7 +134,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, sheet)
 
 
-def _render(request: HttpRequest, sheet: RiskSheet, comment: str = "", status: int = 200) -> HttpResponse:
+def _render(request: HttpRequest, sheet: RiskSheet) -> HttpResponse:
     actor = actor_of(request)
     risks = list(
         services.sheet_risks(sheet)
@@ -157,11 +157,10 @@ def _render(request: HttpRequest, sheet: RiskSheet, comment: str = "", status: i
         "returned": sheet.stage == SheetStage.RETURNED,
         "moves": [(m.action, BUTTONS[SheetAction(m.action)]) for m in services.allowed_moves(actor, sheet)],
         "versions": sorted(versions.items(), reverse=True),
-        "comment": comment,
         "form_url": official_form_url(sheet),
         "crumbs": [Crumb(_("排查表审核"), reverse("review:sheets")), Crumb(str(sheet))],
     }
-    return render(request, "review/sheet_detail.html", context, status=status)
+    return render(request, "review/sheet_detail.html", context)
 
 
 @login_required
@@ -172,12 +171,12 @@ def sheet_move(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     sheet = selectors.get_sheet(actor, pk)
     action = request.POST.get("action", "")
-    comment = request.POST.get("comment", "")
     try:
-        sheet = services.move(actor, sheet, action, comment)
+        sheet = services.move(actor, sheet, action, request.POST.get("comment", ""))
     except ServiceError as exc:
+        # The refusal is shown on the sheet's page (a redirect, so reloading does not post again).
         flash_service_error(request, exc)
-        return _render(request, selectors.get_sheet(actor, pk), comment, status=400)
+        return redirect(sheet_url(sheet))
     label = SheetStage(sheet.stage).label
     messages.success(request, _("“%(sheet)s”现为：%(stage)s。") % {"sheet": sheet, "stage": label})
     return redirect(sheet_url(sheet))
