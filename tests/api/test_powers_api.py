@@ -301,6 +301,7 @@ def test_approval_chain_through_the_api(org: TwoUnits) -> None:
     deputy = login(leader(org, "fuyuanzhang", LeadershipKind.DEPUTY, [org.finance]))
     other_deputy = login(leader(org, "jiaowu", LeadershipKind.DEPUTY, [org.academic]))
     president = login(leader(org, "yuanzhang", LeadershipKind.HEAD, []))
+    office = login(user_with_role(Role.SUPERVISOR, org.college))
 
     def act(client: Client, action: str, comment: str = "") -> Any:
         return client.post(f"{url}/review", {"action": action, "comment": comment}, content_type=JSON)
@@ -320,6 +321,8 @@ def test_approval_chain_through_the_api(org: TwoUnits) -> None:
     assert act(deputy, "return", "依据不全").json()["status"] == "returned"
     assert act(head, "submit").json()["status"] == "submitted"
     assert act(deputy, "check").json()["status"] == "checked"
+    assert act(president, "verify").status_code == 403  # 组织审 is the supervising office's
+    assert act(office, "verify").json()["status"] == "verified"
 
     assert act(head, "approve").status_code == 403
     assert act(deputy, "approve").status_code == 403
@@ -331,6 +334,7 @@ def test_approval_chain_through_the_api(org: TwoUnits) -> None:
         ("return", "returned", "依据不全"),
         ("submit", "submitted", ""),
         ("check", "checked", ""),
+        ("verify", "verified", ""),
         ("approve", "approved", ""),
     ]
     assert approved.json()["reviews"][1]["actor_name"] == "fuyuanzhang"
@@ -348,12 +352,14 @@ def test_flow_chain_tokens_submit_but_never_check_and_supervisor_approves(org: T
     assert token.post(url, {"action": "check"}, content_type=JSON).status_code == 403
     deputy = login(leader(org, "fuyuanzhang", LeadershipKind.DEPUTY, [org.finance]))
     assert deputy.post(url, {"action": "check"}, content_type=JSON).json()["status"] == "checked"
-    assert token.post(url, {"action": "approve"}, content_type=JSON).status_code == 403
+    assert token.post(url, {"action": "verify"}, content_type=JSON).status_code == 403
     supervisor = login(user_with_role(Role.SUPERVISOR, org.college))
+    assert supervisor.post(url, {"action": "verify"}, content_type=JSON).json()["status"] == "verified"
+    assert token.post(url, {"action": "approve"}, content_type=JSON).status_code == 403
     assert supervisor.post(url, {"action": "approve"}, content_type=JSON).json()["status"] == "approved"
     bad = supervisor.post(url, {"action": "bless"}, content_type=JSON)
     assert bad.status_code == 422 and bad.json()["errors"] == {"action": ["取值无效"]}
-    assert ReviewRecord.objects.filter(flow=flow).count() == 3
+    assert ReviewRecord.objects.filter(flow=flow).count() == 4
 
 
 # --- flows: content, analysis, drawings ------------------------------------------------------------------

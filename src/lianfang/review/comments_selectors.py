@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from lianfang.accounts.permissions import Action, ObjectType, scope
 from lianfang.core.actor import Actor
@@ -46,10 +46,7 @@ class Target:
 
 
 def _sheet_url(pk: int) -> str:
-    try:
-        return reverse("review:sheet_detail", args=[pk])
-    except NoReverseMatch:
-        return reverse("review:board")
+    return reverse("review:sheet", args=[pk])
 
 
 def _risk_target(actor: Actor, pk: int) -> Target:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from lianfang.core.actor import Actor
+from lianfang.portal.selectors import open_feedback
 
 from ..selectors import awaiting
 
@@ -16,3 +17,11 @@ def sheet_worklist(actor: Actor | None) -> dict[str, object]:
         return {"items": [], "total": 0}
     items, total = awaiting(actor, limit=10)
     return {"items": items, "total": total}
+
+
+@register.simple_tag
+def feedback_worklist(actor: Actor | None) -> int:
+    """How many public comments (意见征集) wait for an answer in the actor's scope: review input."""
+    if actor is None:
+        return 0
+    return open_feedback(actor).count()
