@@ -10,7 +10,6 @@ the visitor's, so there is nothing to forge; the honeypot and the per-address th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 from urllib.parse import quote
@@ -32,7 +31,7 @@ from lianfang.org.models import Unit
 from .. import selectors
 from ..export import catalog_xlsx
 from ..feedback import FeedbackData, ThrottledError, submit_feedback
-from ..models import Publication, PublicationKind
+from ..models import PortalStamp, Publication, PublicationKind
 
 CACHE_SECONDS = 600
 KIND_SLUGS: dict[str, str] = {
@@ -50,15 +49,23 @@ def _unit(code: str) -> Unit:
         raise Http404(exc.message) from exc
 
 
-def cached(request: HttpRequest, key: str, build: Callable[[], str]) -> HttpResponse:
-    """Anonymous GETs without a query string are served from the cache; everything else is rendered."""
+def cache_key(request: HttpRequest, unit_code: str, what: str) -> str | None:
+    """The cache key of an anonymous GET without a query string (None for anything else): the unit's portal
+    version is part of it, so a publication or a published answer makes every older entry unreachable."""
     if request.user.is_authenticated or request.GET:
-        return HttpResponse(build())
-    full = f"portal:{translation.get_language()}:{key}"
-    html = cache.get(full)
-    if html is None:
-        html = build()
-        cache.set(full, html, CACHE_SECONDS)
+        return None
+    stamp = PortalStamp.objects.filter(unit__code=unit_code).values_list("version", flat=True).first() or 0
+    return f"portal:{translation.get_language()}:{unit_code}:{stamp}:{what}"
+
+
+def from_cache(key: str | None) -> HttpResponse | None:
+    html = cache.get(key) if key else None
+    return HttpResponse(html) if html is not None else None
+
+
+def rendered(key: str | None, html: str) -> HttpResponse:
+    if key:
+        cache.set(key, html, CACHE_SECONDS)
     return HttpResponse(html)
 
 
@@ -76,23 +83,23 @@ def _groups(pubs: list[Publication]) -> list[tuple[str, list[Publication]]]:
 
 @require_GET
 def catalog(request: HttpRequest, unit_code: str) -> HttpResponse:
+    key = cache_key(request, unit_code, "catalog")
+    hit = from_cache(key)
+    if hit is not None:
+        return hit
     unit = _unit(unit_code)
     actor = request_actor(request)
     q = request.GET.get("q", "").strip()[:100]
-
-    def build() -> str:
-        pubs = list(selectors.public_catalog(unit, q))
-        context = {
-            "unit": unit,
-            "q": q,
-            "groups": _groups(pubs),
-            "count": len(pubs),
-            "flows": [] if q else list(selectors.public_flows(unit)),
-            "staff": selectors.may_see_internal(actor, unit),
-        }
-        return render_to_string("portal/catalog.html", context, request=request)
-
-    return cached(request, f"catalog:{unit.pk}:{selectors.stamp_of(unit)}", build)
+    pubs = list(selectors.public_catalog(unit, q))
+    context = {
+        "unit": unit,
+        "q": q,
+        "groups": _groups(pubs),
+        "count": len(pubs),
+        "flows": [] if q else list(selectors.public_flows(unit)),
+        "staff": selectors.may_see_internal(actor, unit),
+    }
+    return rendered(key, render_to_string("portal/catalog.html", context, request=request))
 
 
 def _item_context(request: HttpRequest, unit: Unit, pub: Publication) -> dict[str, Any]:
@@ -122,19 +129,19 @@ def _template(kind: str) -> str:
 
 
 def _item(request: HttpRequest, unit_code: str, kind: str, code: str) -> HttpResponse:
+    # Only public pages are ever cached, and any publication in the unit changes the key: a hit is current.
+    key = cache_key(request, unit_code, f"{kind}:{code}")
+    hit = from_cache(key)
+    if hit is not None:
+        return hit
     unit = _unit(unit_code)
     actor = request_actor(request)
     try:
         pub = selectors.visible(actor, unit, kind, code)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-
-    def build() -> str:
-        return render_to_string(_template(kind), _item_context(request, unit, pub), request=request)
-
-    if not pub.is_public:
-        return HttpResponse(build())
-    return cached(request, f"{kind}:{unit.pk}:{code}:{selectors.stamp_of(unit)}", build)
+    html = render_to_string(_template(kind), _item_context(request, unit, pub), request=request)
+    return rendered(key if pub.is_public else None, html)
 
 
 @require_GET
