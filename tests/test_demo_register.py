@@ -19,6 +19,9 @@ from lianfang.core.errors import PermissionDeniedError
 from lianfang.cycles.models import Cycle
 from lianfang.cycles.selectors import latest_cycle
 from lianfang.org.models import Post, Unit
+from lianfang.review.chain import RISK_STATUS
+from lianfang.review.models import RiskSheet
+from lianfang.review.services.sheets import sheet_risks
 from lianfang.risks.copying import CARRIED_BY
 from lianfang.risks.library import LIBRARY, load_measure_library
 from lianfang.risks.models import Assessment, AssessmentStatus, Measure, MeasureTemplate, RiskPoint
@@ -97,7 +100,7 @@ def test_library_command() -> None:
 def test_demo_register() -> None:
     out = io.StringIO()
     load_demo(stdout=out)
-    assert "已载入廉政风险点：2025年度 24 个（已提交，已结转）；2026年度 170 个" in out.getvalue()
+    assert "已载入廉政风险点：2025年度 24 个（已公示，已结转）；2026年度 170 个" in out.getvalue()
     unit = Unit.objects.get(code="QLVTC")
     latest = latest_cycle(unit)
     assert latest is not None and latest.year == 2026
@@ -127,9 +130,15 @@ def check_spread(risks: QuerySet[RiskPoint]) -> None:
     past_due = measures.filter(due_date__lt="2026-11-01").exclude(status__in=["done", "lapsed"])
     assert past_due.count() >= 20
     assert set(measures.values_list("status", flat=True)) == set(MeasureStatus.values)
-    submitted = set(risks.filter(status="submitted").values_list("name", flat=True))
-    expected = {r.name for r in ALL_2026 if r.submit} | set(demo_risks.SEED_001_RISKS)
-    assert submitted == expected and len(submitted) == 18
+    # The demo hands in the sheets holding the marked risk points: each marked one went with its sheet
+    # (handed in, or sent back by the department head), and a sheet's risk points share its status.
+    marked = {r.name for r in ALL_2026 if r.submit} | set(demo_risks.SEED_001_RISKS)
+    assert len(marked) == 18
+    handed_in = risks.filter(status__in=["submitted", "returned"])
+    assert marked <= set(handed_in.values_list("name", flat=True))
+    assert handed_in.filter(status="returned").exists()
+    for sheet in RiskSheet.objects.filter(cycle_id=risks[0].cycle_id):
+        assert set(sheet_risks(sheet).values_list("status", flat=True)) <= {RISK_STATUS[sheet.stage]}
 
 
 def check_levels(risks: QuerySet[RiskPoint]) -> None:
@@ -171,7 +180,10 @@ def check_seed_001(latest: Cycle, risks: QuerySet[RiskPoint]) -> None:
 
 def check_carried(latest: Cycle, risks: QuerySet[RiskPoint]) -> None:
     first = RiskPoint.objects.filter(cycle=latest.previous)
-    assert first.count() == 24 and set(first.values_list("status", flat=True)) == {"submitted"}
+    assert first.count() == 24 and set(first.values_list("status", flat=True)) == {"published"}
+    assert set(RiskSheet.objects.filter(cycle=latest.previous).values_list("stage", flat=True)) == {
+        "published"
+    }
     carried = risks.filter(predecessor__isnull=False)
     assert carried.count() == 24
     for risk in carried.select_related("predecessor"):

@@ -12,6 +12,7 @@ from django.test import Client
 
 from lianfang.accounts.models import Role
 from lianfang.org import services as org_services
+from lianfang.review.services.sheets import open_sheet
 from lianfang.risks import services
 from lianfang.risks.api import common as api_common
 from lianfang.risks.models import Measure, MeasureEvidence, RiskPoint
@@ -65,11 +66,12 @@ def test_read_token_reads_but_gets_403_on_every_write(org: TwoUnits) -> None:
     assert client.get(f"/api/risks/{risk.pk}").json()["measure_count"] == 1
     assert [r["id"] for r in client.get("/api/risks").json()["items"]] == [risk.pk]
     measure_body = {"category": "rules", "text": "新措施"}
+    sheet = open_sheet(SYSTEM, cycle, "post", post=org.cashier)
     writes = [
         client.post("/api/risks", risk_payload(cycle, org), content_type=JSON),
         client.put(f"/api/risks/{risk.pk}", risk_payload(cycle, org), content_type=JSON),
         client.delete(f"/api/risks/{risk.pk}"),
-        client.post(f"/api/risks/{risk.pk}/submit"),
+        client.post(f"/api/review/sheets/{sheet.pk}/moves", {"action": "open_comments"}, content_type=JSON),
         client.post(f"/api/risks/{risk.pk}/measures", measure_body, content_type=JSON),
         client.put(f"/api/risks/measures/{measure.pk}", measure_body, content_type=JSON),
         client.delete(f"/api/risks/measures/{measure.pk}"),
@@ -99,7 +101,11 @@ def test_out_of_scope_items_are_404(org: TwoUnits, settings: Any, tmp_path: Path
         "list": client.get("/api/risks", {"cycle_id": other_cycle.pk}),
         "put": client.put(f"/api/risks/{risk.pk}", risk_payload(other_cycle, org), content_type=JSON),
         "delete": client.delete(f"/api/risks/{risk.pk}"),
-        "submit": client.post(f"/api/risks/{risk.pk}/submit"),
+        "open sheet": client.post(
+            "/api/review/sheets",
+            {"cycle_id": other_cycle.pk, "subject_kind": "post", "post_id": org.other_post.pk},
+            content_type=JSON,
+        ),
         "assess": assess(client, risk.pk, factors={"probability": "low", "harm": "minor"}),
         "add measure": client.post(f"/api/risks/{risk.pk}/measures", measure_body, content_type=JSON),
         "put measure": client.put(f"/api/risks/measures/{measure.pk}", measure_body, content_type=JSON),

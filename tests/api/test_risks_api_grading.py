@@ -40,6 +40,19 @@ def _no_responsibility(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api_common, "RESPONSIBILITY_MODULE", NO_RESPONSIBILITY)
 
 
+def hand_in(client: Any, cycle: Any, org: TwoUnits) -> Any:
+    """Hand in the cashier's sheet through the review API (征求意见 once, then 提交)."""
+    sheet = client.post(
+        "/api/review/sheets",
+        {"cycle_id": cycle.pk, "subject_kind": "post", "post_id": org.cashier.pk},
+        content_type=JSON,
+    ).json()
+    url = f"/api/review/sheets/{sheet['id']}/moves"
+    if sheet["stage"] == "draft":
+        client.post(url, {"action": "open_comments"}, content_type=JSON)
+    return client.post(url, {"action": "submit"}, content_type=JSON)
+
+
 # --- measures, submission, evidence ----------------------------------------------------------------------
 
 
@@ -48,10 +61,11 @@ def test_submit_is_refused_without_a_measure_then_accepted(org: TwoUnits) -> Non
     risk = make_risk(cycle, post=org.cashier)
     client = token_client(org, WRITE)
     assert assess(client, risk.pk, factors={"probability": "low", "harm": "minor"}).status_code == 201
-    refused = client.post(f"/api/risks/{risk.pk}/submit")
+    refused = hand_in(client, cycle, org)
     assert refused.status_code == 400
     assert refused.json()["detail"] == (
-        "风险点“收受服务对象红包”还不能提交：没有防控措施（每个风险点至少要有一条措施，一对一）"
+        f"出纳岗位廉政风险排查表还不能提交：“{risk.code} 收受服务对象红包”"
+        "没有防控措施（每个风险点至少要有一条措施，一对一）"
     )
     person = org_services.create_person(SYSTEM, unit=org.college, name="张会计", staff_no="Z1")
     added = client.post(
@@ -79,9 +93,10 @@ def test_submit_is_refused_without_a_measure_then_accepted(org: TwoUnits) -> Non
         "2026-06-30",
         [],
     )
-    submitted = client.post(f"/api/risks/{risk.pk}/submit")
+    submitted = hand_in(client, cycle, org)
     assert submitted.status_code == 200, submitted.content
-    assert submitted.json()["status"] == "submitted" and submitted.json()["measure_count"] == 1
+    assert submitted.json()["stage"] == "dept_review"
+    assert client.get(f"/api/risks/{risk.pk}").json()["status"] == "submitted"
     frozen = client.put(f"/api/risks/{risk.pk}", risk_payload(cycle, org), content_type=JSON)
     assert frozen.status_code == 400 and frozen.json()["detail"] == (
         "风险点“收受服务对象红包”已提交或已审定，不能修改；需先退回"
@@ -239,7 +254,7 @@ def test_downgrade_from_high_needs_justification_and_the_leadership(org: TwoUnit
     assert (pending.json()["level"], pending.json()["status"]) == ("low", "pending")
     assert pending.json()["justification"] == "已实行管钱与管账分离，并每月对账"
     assert client.get(f"/api/risks/{risk.pk}").json()["level"] == "high"
-    blocked = client.post(f"/api/risks/{risk.pk}/submit")
+    blocked = hand_in(client, cycle, org)
     assert blocked.status_code == 400 and blocked.json()["detail"].endswith("降级申请尚待领导班子批准")
 
     url = f"/api/risks/assessments/{pending.json()['id']}/decide"

@@ -235,6 +235,8 @@ class _CatalogLoader:
         V, A = ReviewAction.VERIFY, ReviewAction.APPROVE
         for code in data.APPROVED_2026:
             self.move(items[code], (S, C, V, A))
+        for code in data.VERIFIED_2026:
+            self.move(items[code], (S, C, V))
         for code in data.CHECKED_2026:
             self.move(items[code], (S, C))
         for code in data.SUBMITTED_2026:

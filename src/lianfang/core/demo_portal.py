@@ -27,8 +27,11 @@ ANSWER = "感谢您的建议。我们已将所需材料样表纳入下一版公�
 def load_portal_demo(actor: Actor, unit: Unit) -> dict[str, int]:
     published = 0
     for model in (Flowchart, Power):  # flows first: a power's page shows its flow's published diagram
-        items = model.objects.filter(unit=unit, status=ApprovalStatus.APPROVED).order_by(
-            "cycle__year", "code"
+        # Last year's approved catalog is published; this year's approved items wait for the office.
+        items = (
+            model.objects.filter(unit=unit, status=ApprovalStatus.APPROVED)
+            .exclude(cycle__previous__isnull=False)
+            .order_by("cycle__year", "code")
         )
         for item in items:
             review(actor, item, ReviewAction.PUBLISH, "")

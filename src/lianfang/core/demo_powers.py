@@ -138,7 +138,8 @@ NEW_2026: tuple[tuple[PowerSpec, str], ...] = (
 
 # Where the 2026 items stand in the approval chain (all else stays 草稿). Returned items carry the reason.
 APPROVED_2026 = ("JW-01", "JW-02", "LC-JW-01", "LC-JW-02")
-CHECKED_2026 = ("DB-01", "DB-02", "DB-03", "DB-04", "DB-05", "LC-DB-01", "LC-DB-03")
+CHECKED_2026 = ("DB-01", "DB-02", "DB-03", "LC-DB-01", "LC-DB-03")
+VERIFIED_2026 = ("DB-04", "DB-05")  # past the supervising office's check (组织审核)
 SUBMITTED_2026 = ("ZZ-01", "ZZ-02", "ZZ-03", "ZZ-05", "KY-02", "JX-02", "LC-ZZ-01", "LC-ZZ-05")
 RETURNED_2026 = {
     "CW-01": "审批额度调整未附院长办公会会议纪要，请补充依据后重新提交。",

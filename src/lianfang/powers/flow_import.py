@@ -326,7 +326,11 @@ def export_flows_yaml(
     qs = flows(actor).filter(cycle=cycle).order_by("code")
     public = external_catalog(cycle)
     if external_only:
-        qs = qs.filter(is_secret=False, status=ApprovalStatus.APPROVED, pk__in=public.values("flow"))
+        qs = qs.filter(
+            is_secret=False,
+            status__in=(ApprovalStatus.APPROVED, ApprovalStatus.PUBLISHED),
+            pk__in=public.values("flow"),
+        )
     if codes:
         qs = qs.filter(code__in=codes)
         missing = sorted(set(codes) - set(qs.values_list("code", flat=True)))

@@ -87,10 +87,14 @@ def with_details(qs: QuerySet[Power]) -> QuerySet[Power]:
 
 
 def external_catalog(cycle: Cycle) -> QuerySet[Power]:
-    """What may be shown to society: approved external powers in force, never secret ones (涉密)."""
+    """What may be shown to society: approved (or published) external powers in force, never secret ones
+    (涉密)."""
     return (
         Power.objects.filter(
-            cycle=cycle, audience=Audience.EXTERNAL, is_secret=False, status=ApprovalStatus.APPROVED
+            cycle=cycle,
+            audience=Audience.EXTERNAL,
+            is_secret=False,
+            status__in=(ApprovalStatus.APPROVED, ApprovalStatus.PUBLISHED),
         )
         .exclude(disposition=Disposition.ABOLISH)
         .exclude(flow__is_secret=True)
