@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_alter_auditentry_action'),
+        ("audit", "0004_alter_auditentry_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('create', '新增'), ('update', '修改'), ('retire', '停用'), ('restore', '恢复'), ('login', '登录'), ('login_failed', '登录失败'), ('logout', '退出'), ('grant', '授权'), ('revoke', '撤销'), ('import', '导入'), ('export', '导出'), ('system', '系统操作'), ('delete', '删除'), ('review', '审批'), ('publish', '公示'), ('read', '查阅')], db_index=True, max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "新增"),
+                    ("update", "修改"),
+                    ("retire", "停用"),
+                    ("restore", "恢复"),
+                    ("login", "登录"),
+                    ("login_failed", "登录失败"),
+                    ("logout", "退出"),
+                    ("grant", "授权"),
+                    ("revoke", "撤销"),
+                    ("import", "导入"),
+                    ("export", "导出"),
+                    ("system", "系统操作"),
+                    ("delete", "删除"),
+                    ("review", "审批"),
+                    ("publish", "公示"),
+                    ("read", "查阅"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
     ]
