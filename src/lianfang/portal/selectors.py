@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from lianfang.accounts.permissions import Action, ObjectType, can, path_q, prefixes, scope
@@ -47,6 +48,19 @@ def unit_by_code(code: str) -> Unit:
 
 def stamp_of(unit: Unit) -> int:
     return PortalStamp.objects.filter(unit=unit).values_list("version", flat=True).first() or 0
+
+
+def stamp_by_code(unit_code: str) -> int:
+    """The portal version of a unit by its code: one indexed lookup in plain SQL, as it runs for every
+    anonymous page (the ORM's query building would cost more than the query)."""
+    stamp, unit = PortalStamp._meta.db_table, Unit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.version FROM {stamp} s JOIN {unit} u ON u.id = s.unit_id WHERE u.code = %s",  # noqa: S608
+            [unit_code],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def search(qs: QuerySet[Publication], q: str) -> QuerySet[Publication]:

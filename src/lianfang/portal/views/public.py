@@ -31,7 +31,7 @@ from lianfang.org.models import Unit
 from .. import selectors
 from ..export import catalog_xlsx
 from ..feedback import FeedbackData, ThrottledError, submit_feedback
-from ..models import PortalStamp, Publication, PublicationKind
+from ..models import Publication, PublicationKind
 
 CACHE_SECONDS = 600
 KIND_SLUGS: dict[str, str] = {
@@ -54,7 +54,7 @@ def cache_key(request: HttpRequest, unit_code: str, what: str) -> str | None:
     version is part of it, so a publication or a published answer makes every older entry unreachable."""
     if request.user.is_authenticated or request.GET:
         return None
-    stamp = PortalStamp.objects.filter(unit__code=unit_code).values_list("version", flat=True).first() or 0
+    stamp = selectors.stamp_by_code(unit_code)
     return f"portal:{translation.get_language()}:{unit_code}:{stamp}:{what}"
 
 
