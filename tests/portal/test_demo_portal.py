@@ -20,7 +20,7 @@ def test_demo_publication(db: None, client: Client) -> None:
     if not Publication.objects.filter(unit=unit).exists():  # the demo may publish by itself
         counts = load_portal_demo(SYSTEM, unit)
         assert counts["publications"] > 0 and counts["feedback"] == 3
-    assert not Power.objects.filter(unit=unit, status=ApprovalStatus.APPROVED).exists()
+    assert Power.objects.filter(unit=unit, status=ApprovalStatus.PUBLISHED).exists()
     assert Publication.objects.filter(unit=unit, version=2, is_current=True).exists()
     assert Feedback.objects.filter(unit=unit, answer_public=True).count() == 1
     page = client.get(f"/public/{unit.code}/").content.decode()
