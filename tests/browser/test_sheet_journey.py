@@ -72,7 +72,7 @@ def _as(chromium: Browser, base: str, username: str) -> Page:
 
 def _press(page: Page, button: str, stage: str, comment: str = "") -> None:
     if comment:
-        page.get_by_label("意见").fill(comment)
+        page.locator("#sheet-comment").fill(comment)
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(".page-head h1")).to_contain_text(stage)
 
@@ -91,6 +91,16 @@ def test_a_sheet_goes_the_whole_chain_with_different_people(
     author.goto(url)
     expect(author.locator(".chain__step--current")).to_contain_text("自己找")
     _press(author, "征求同事意见", "同事点")
+    # 同事点: a colleague's remark on the sheet, answered and resolved by the author.
+    colleague = _as(browser, base, "caiwuchu")
+    colleague.goto(url)
+    colleague.get_by_role("textbox", name="发表评论（同事点、领导提、审核意见）").fill("现金盘点环节也有风险")
+    colleague.get_by_role("button", name="发表评论").click()
+    expect(colleague.locator(".comment-thread, .comments").first).to_contain_text("现金盘点环节也有风险")
+    author.reload()
+    expect(author.get_by_text("现金盘点环节也有风险")).to_be_visible()
+    author.get_by_role("button", name="标记为已解决").click()
+    expect(author.locator(".comment-thread--resolved")).to_contain_text("已解决")
     _press(author, "提交审核", "待部门负责人审核")
     expect(author.get_by_role("button", name="审核通过")).to_have_count(0)
 

@@ -46,6 +46,8 @@ def navigation(actor: Actor) -> list[NavItem]:
         ("inspection", _("检查考核")),
     ):
         items.append(NavItem(key, str(label), None))
+    if can_anywhere(actor, Action.VIEW, ObjectType.FEEDBACK):
+        items.append(NavItem("feedback", str(_("意见征集")), reverse("portal:queue")))
     if can_anywhere(actor, Action.VIEW, ObjectType.COMPLAINT):
         items.append(NavItem("complaints", str(_("举报箱")), reverse("complaints:queue")))
     # The public portal is open to everyone; staff see the internal publication there too.
