@@ -131,3 +131,22 @@ def test_abolished_power_leaves_the_portal(client: Client, portal: Portal) -> No
     assert "学费退费审批" not in get(client, "/public/COLLEGE/")
     assert "P-EXT" not in get(client, "/public/sitemap.xml")
     assert "P-EXT" not in get(client, "/api/public/units/COLLEGE/catalog")
+
+
+def test_a_pending_message_is_never_cached_into_the_public_page(portal: Portal) -> None:
+    """A visitor who has just logged out carries a flash message; the page they get is their own, and the
+    next anonymous reader is served a page without it."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    request = HttpRequest()
+    storage = CookieStorage(request)
+    storage.add(constants.SUCCESS, "您已安全退出")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    leaving = Client()
+    leaving.cookies["messages"] = carrier.cookies["messages"].value
+    assert "您已安全退出" in get(leaving, "/public/COLLEGE/")
+    assert "您已安全退出" not in get(Client(), "/public/COLLEGE/")
+    assert "您已安全退出" not in get(Client(), "/public/COLLEGE/")  # the cached copy too

@@ -52,10 +52,17 @@ def _unit(code: str) -> Unit:
 def cache_key(request: HttpRequest, unit_code: str, what: str) -> str | None:
     """The cache key of an anonymous GET without a query string (None for anything else): the unit's portal
     version is part of it, so a publication or a published answer makes every older entry unreachable."""
-    if request.user.is_authenticated or request.GET:
+    if request.user.is_authenticated or request.GET or _has_messages(request):
         return None
     stamp = selectors.stamp_by_code(unit_code)
     return f"portal:{translation.get_language()}:{unit_code}:{stamp}:{what}"
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """A visitor with a pending flash message (after logging out, say) gets a page of their own: the message
+    must never be cached into the page everyone else is served."""
+    session = getattr(request, "session", None)
+    return "messages" in request.COOKIES or (session is not None and "_messages" in session)
 
 
 def from_cache(key: str | None) -> HttpResponse | None:
