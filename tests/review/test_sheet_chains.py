@@ -343,3 +343,21 @@ def test_sheets_outside_the_scope_are_not_found(org: TwoUnits, people: People) -
     assert selectors.get_sheet(people.actors["holder_own"], sheet.pk) == sheet
     with pytest.raises(PermissionDeniedError):
         open_sheet(outsider, sheet.cycle, SubjectKind.POST, post=org.cashier)
+
+
+def test_a_sheet_opened_over_handed_in_risk_points_starts_where_they_are(org: TwoUnits) -> None:
+    """Risk points handed in before sheets existed (an upgraded database) keep their status when their
+    sheet is first opened: the sheet starts at its first review stage, or at 已审定 / 已公示."""
+    cycle = make_cycle(org.college)
+    for status, kind, expected in (
+        ("submitted", SubjectKind.POST, S.DEPT_REVIEW),
+        ("approved", SubjectKind.DEPARTMENT, S.APPROVED),
+        ("published", SubjectKind.UNIT, S.PUBLISHED),
+    ):
+        risk = _ready_risk(cycle, kind, org)
+        RiskPoint.objects.filter(pk=risk.pk).update(status=status)
+        sheet = open_sheet(SYSTEM, cycle, kind, department=risk.department, post=risk.post)
+        assert sheet.stage == expected, kind
+        assert RiskPoint.objects.get(pk=risk.pk).status == status
+    mixed = create_risk(SYSTEM, make_cycle(org.college, 2027), post_risk_data(org.cashier))
+    assert open_sheet(SYSTEM, mixed.cycle, SubjectKind.POST, post=org.cashier).stage == S.DRAFT

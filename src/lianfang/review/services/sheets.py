@@ -22,7 +22,7 @@ from lianfang.cycles.models import Cycle, CycleStatus
 from lianfang.org.leadership import grant_allows, leadership_of
 from lianfang.org.models import Department, LeadershipRole, Post
 from lianfang.portal.publishing import publish
-from lianfang.risks.models import RiskPoint
+from lianfang.risks.models import RiskPoint, RiskStatus
 from lianfang.risks.services.common import may_risk, subject_path
 from lianfang.risks.services.register import readiness_problems
 from lianfang.risks.vocabulary import SubjectKind
@@ -91,22 +91,27 @@ def open_sheet(
         post=post,
         path=path,
     )
-    # A sheet whose risk points were handed in before sheets existed starts where they are.
-    statuses = set(sheet_risks(sheet).values_list("status", flat=True))
+    sheet.stage = _stage_of_risks(sheet)
     sheet.save()
     record_change(actor, AuditAction.CREATE, sheet, scope_path=path, before=None, after=_state(sheet))
-    if statuses and statuses <= {"approved", "published"}:
-        _set_stage(sheet, St.APPROVED)
     return sheet
+
+
+def _stage_of_risks(sheet: RiskSheet) -> str:
+    """Where a new sheet starts: with its author, unless its risk points were handed in (or decided, or
+    published) before sheets existed — then where they already are, so opening it changes none of them."""
+    statuses = set(sheet_risks(sheet).values_list("status", flat=True))
+    if not statuses or statuses & {RiskStatus.DRAFT, RiskStatus.RETURNED}:
+        return St.DRAFT
+    if statuses == {RiskStatus.PUBLISHED}:
+        return St.PUBLISHED
+    if statuses <= {RiskStatus.APPROVED, RiskStatus.PUBLISHED}:
+        return St.APPROVED
+    return chain.CHAINS[sheet.subject_kind][2]  # handed in: at the chain's first review stage
 
 
 def _state(sheet: RiskSheet) -> dict[str, object]:
     return {"stage": sheet.stage, "version": sheet.version, "sheet": str(sheet)}
-
-
-def _set_stage(sheet: RiskSheet, stage: str) -> None:
-    sheet.stage = stage
-    sheet.save(update_fields=["stage", "updated_at"])
 
 
 def _may(
