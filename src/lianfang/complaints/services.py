@@ -38,9 +38,8 @@ from .models import (
 )
 
 PUBLIC_ACTOR = Actor(kind=ActorKind.USER, ident="public:complaints", name="公众（举报箱）")
-# Reading a filer's identity is a read worth a line in the log. The audit log has no "read" action yet;
-# until it has one, the nearest is EXPORT (reading data out), and the entry says what was read.
-READ_ACTION: str = getattr(AuditAction, "READ", AuditAction.EXPORT)
+# Reading a filer's identity (or an attachment, which may name them) leaves a 查阅 line in the audit log.
+READ_ACTION: str = AuditAction.READ
 REJECTED_BY_HONEYPOT = "提交未被接受，请刷新页面后重新填写"
 WRONG_RECEIPT = "受理编号或查询密码不正确"
 
