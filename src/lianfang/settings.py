@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "lianfang.review",
     "lianfang.portal",
     "lianfang.complaints",
+    "lianfang.workdays",
+    "lianfang.supervision",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("review/", include("lianfang.review.urls")),
     path("public/", include("lianfang.portal.urls")),
     path("complaints/", include("lianfang.complaints.urls")),
+    path("workdays/", include("lianfang.workdays.urls")),
+    path("supervision/", include("lianfang.supervision.urls")),
     path("audit/", include("lianfang.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

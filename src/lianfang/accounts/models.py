@@ -26,6 +26,9 @@ class TokenScope(models.TextChoices):
     POWERS_WRITE = "powers:write", _("维护职权目录与流程图")
     RISKS_READ = "risks:read", _("读取风险点与防控措施")
     RISKS_WRITE = "risks:write", _("维护风险点与防控措施")
+    # Business systems feeding cases and events (电子监察) into Lianfang.
+    SUPERVISION_READ = "supervision:read", _("读取电子监察案件与告警")
+    SUPERVISION_WRITE = "supervision:write", _("报送电子监察案件与事件")
 
 
 class User(AbstractUser):

@@ -56,6 +56,9 @@ class ObjectType(models.TextChoices):
     FEEDBACK = "feedback", _("公示意见")
     COMPLAINT = "complaint", _("举报")
     COMPLAINT_IDENTITY = "complaint_identity", _("举报人身份")
+    CALENDAR = "calendar", _("工作日历")
+    CASE = "case", _("电子监察案件与事件")
+    ALERT = "alert", _("电子监察告警与红黄牌")
 
 
 ORG_TYPES = (
@@ -76,7 +79,13 @@ CATALOG_TYPES = (ObjectType.POWER, ObjectType.FLOW)
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     # 三员分立: the system administrator runs the organisation and accounts but never sees the audit log;
     # the security administrator grants roles and tokens; the audit administrator only reads the log.
-    Role.SYSADMIN: {**{t: ALL for t in ORG_TYPES}, ObjectType.ACCOUNT: ALL, ObjectType.CYCLE: READ},
+    Role.SYSADMIN: {
+        **{t: ALL for t in ORG_TYPES},
+        ObjectType.ACCOUNT: ALL,
+        ObjectType.CYCLE: READ,
+        # Administrators keep the working-day calendar (each year's State Council notice).
+        ObjectType.CALENDAR: ALL,
+    },
     Role.SECADMIN: {
         **{t: READ for t in ORG_TYPES},
         ObjectType.ACCOUNT: frozenset({V, E}),
@@ -101,6 +110,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # Complaints reach only the supervising office; reading a filer's identity is audited.
         ObjectType.COMPLAINT: frozenset({V, E}),
         ObjectType.COMPLAINT_IDENTITY: READ,
+        ObjectType.CALENDAR: ALL,
+        # The office watches cases, issues and withdraws cards, and decides appeals (APPROVE).
+        ObjectType.CASE: READ,
+        ObjectType.ALERT: frozenset({V, E, APR}),
     },
     # Checking needs, besides the role, that the leader oversees the department (分管); approving needs the
     # unit head. Those are organisation facts the catalog services look up.
@@ -114,6 +127,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.PHASE: READ,
         ObjectType.PUBLICATION: READ,
         ObjectType.FEEDBACK: READ,
+        ObjectType.CALENDAR: READ,
+        ObjectType.CASE: READ,
+        ObjectType.ALERT: READ,
     },
     Role.DEPT_HEAD: {
         ObjectType.UNIT: READ,
@@ -129,6 +145,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.PHASE: READ,
         ObjectType.PUBLICATION: READ,
         ObjectType.FEEDBACK: frozenset({V, E}),
+        ObjectType.CALENDAR: READ,
+        ObjectType.CASE: READ,
+        # The handling department appeals a card (申诉): SUBMIT.
+        ObjectType.ALERT: frozenset({V, SUB}),
     },
     Role.LIAISON: {
         ObjectType.UNIT: READ,
@@ -143,6 +163,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.PHASE: READ,
         ObjectType.PUBLICATION: READ,
         ObjectType.FEEDBACK: frozenset({V, E}),
+        ObjectType.CALENDAR: READ,
+        ObjectType.CASE: READ,
+        ObjectType.ALERT: READ,
     },
     Role.POST_HOLDER: {
         ObjectType.UNIT: READ,
@@ -156,6 +179,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ObjectType.RISK: frozenset({V, C, E, SUB}),
         ObjectType.PHASE: READ,
         ObjectType.PUBLICATION: READ,
+        ObjectType.CALENDAR: READ,
     },
 }
 
@@ -172,6 +196,8 @@ TOKEN_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     TokenScope.POWERS_WRITE: {t: ALL | {SUB} for t in CATALOG_TYPES},
     TokenScope.RISKS_READ: {ObjectType.CYCLE: READ, ObjectType.RISK: READ},
     TokenScope.RISKS_WRITE: {ObjectType.RISK: ALL | {SUB}},
+    TokenScope.SUPERVISION_READ: {ObjectType.CASE: READ, ObjectType.ALERT: READ, ObjectType.CALENDAR: READ},
+    TokenScope.SUPERVISION_WRITE: {ObjectType.CASE: frozenset({V, C, E}), ObjectType.CALENDAR: READ},
 }
 
 # The organisation path(s) of each object type, as ORM lookups. A Person is reached through its unit or,
@@ -191,6 +217,9 @@ PATH_LOOKUPS: dict[str, tuple[str, ...]] = {
     ObjectType.FEEDBACK: ("path",),
     ObjectType.COMPLAINT: ("path",),
     ObjectType.COMPLAINT_IDENTITY: ("path",),
+    ObjectType.CALENDAR: ("path",),
+    ObjectType.CASE: ("path",),
+    ObjectType.ALERT: ("path",),
     # An account sits where its person (or, without one, its home unit) is, and is also seen by whoever
     # administers a node it holds a grant over.
     ObjectType.ACCOUNT: (
