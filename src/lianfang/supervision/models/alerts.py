@@ -1,5 +1,6 @@
 """What the rules raise: an alert (提示/预警) or a card (黄牌/红牌), with its life
-(待发 → 已发 → 撤销/督办) and the handling department's appeal (申诉) decided by the supervising office (撤销, 驳回, 上报).
+(待发 → 已发 → 撤销/督办) and the handling department's appeal (申诉), decided by the supervising office
+(撤销, 驳回, 上报).
 
 `fingerprint` makes re-evaluation idempotent: the same finding on the same case is one alert, however often
 the case is checked. Every alert names where it happened: case, step, power, department, post, person and,
