@@ -1,0 +1,167 @@
+"""The supervision rules, written once as one DuckDB query over the engine's tables (see `tables.py`).
+
+The same query checks a whole event log (batch) and one case's events (streaming), so both modes find the
+same alerts. It returns one row per finding: case, power, rule, step, person (resource) and up to three
+numbers for the message (days taken and the limit, or the amount and the benchmark's range).
+
+Control flow (the flowchart as the reference): consecutive known steps of a case, in time order, must follow
+a transition. A jump to a step that the flow reaches only later is a skipped step; a jump to one it cannot
+reach from there is a step out of order; the first step must be a start step, and a completed case must end
+on an end step. Time (working days through the calendar's serial numbers: the working days between two
+dates are the difference of their serials, so the day of acceptance is not counted): each step against its
+own limit, the case against its promised (预警 before, 黄牌 after) and statutory (红牌) limits, less the
+working days of suspensions (听证、鉴定、专家评审…); a calendar-day limit that ends on a rest day moves to
+the next working day.
+"""
+
+from __future__ import annotations
+
+RULES_SQL = """
+WITH
+ev AS (
+    SELECT e.*, CAST(e.ts AS DATE) AS d, s.step_code IS NOT NULL AS known, s.post_id, s.lim,
+           s.unit AS lim_unit, s.is_start, s.is_end, s.ord
+    FROM events e
+    LEFT JOIN steps s ON s.power_code = e.power_code AND s.step_code = e.activity
+),
+kev AS (
+    SELECT *,
+           lag(activity) OVER w AS prev_step,
+           CAST(lag(ts) OVER w AS DATE) AS prev_d,
+           row_number() OVER w AS k
+    FROM ev WHERE known
+    WINDOW w AS (PARTITION BY case_id ORDER BY ts, ord, activity)
+),
+done AS (
+    SELECT case_id, min(ts) AS done_ts FROM ev WHERE completes GROUP BY case_id
+),
+spans AS (
+    SELECT DISTINCT case_id, suspend_from AS f, suspend_to AS t
+    FROM ev WHERE suspend_from IS NOT NULL AND suspend_to IS NOT NULL
+),
+susp AS (
+    SELECT s.case_id,
+           sum(ct.serial - cf.serial) AS work_days,
+           sum(datediff('day', s.f, s.t) + 1) AS cal_days
+    FROM spans s
+    JOIN cal cf ON cf.d = s.f - INTERVAL 1 DAY
+    JOIN cal ct ON ct.d = s.t
+    GROUP BY s.case_id
+),
+cases AS (
+    SELECT ev.case_id, any_value(ev.power_code) AS power_code, min(ev.d) AS a,
+           any_value(done.done_ts) IS NOT NULL AS completed,
+           coalesce(CAST(any_value(done.done_ts) AS DATE), CAST($today AS DATE)) AS e
+    FROM ev LEFT JOIN done USING (case_id)
+    GROUP BY ev.case_id
+),
+timing AS (
+    SELECT c.*, p.promised, p.promised_unit, p.statutory, p.statutory_unit, p.days_before,
+           ce.serial - ca.serial - coalesce(s.work_days, 0) AS work_used,
+           coalesce(s.cal_days, 0) AS cal_susp,
+           ce.serial AS e_serial
+    FROM cases c
+    JOIN powers p USING (power_code)
+    JOIN cal ca ON ca.d = c.a
+    JOIN cal ce ON ce.d = c.e
+    LEFT JOIN susp s USING (case_id)
+),
+due AS (
+    SELECT t.*,
+           CASE WHEN t.promised IS NULL THEN NULL
+                WHEN t.promised_unit = 'calendar' THEN
+                    (SELECT cd.serial FROM cal cd
+                     WHERE cd.d = (SELECT cn.next_work FROM cal cn
+                                   WHERE cn.d = t.a + CAST(t.promised + t.cal_susp AS INTEGER)))
+                    - t.e_serial
+                ELSE t.promised - t.work_used END AS promised_left,
+           CASE WHEN t.promised IS NULL THEN FALSE
+                WHEN t.promised_unit = 'calendar' THEN
+                    t.e > (SELECT cn.next_work FROM cal cn
+                           WHERE cn.d = t.a + CAST(t.promised + t.cal_susp AS INTEGER))
+                ELSE t.work_used > t.promised END AS promised_over,
+           CASE WHEN t.statutory IS NULL THEN FALSE
+                WHEN t.statutory_unit = 'calendar' THEN
+                    t.e > (SELECT cn.next_work FROM cal cn
+                           WHERE cn.d = t.a + CAST(t.statutory + t.cal_susp AS INTEGER))
+                ELSE t.work_used > t.statutory END AS statutory_over
+    FROM timing t
+),
+last_step AS (
+    SELECT * FROM (
+        SELECT kev.*, row_number() OVER (PARTITION BY kev.case_id ORDER BY kev.ts DESC, kev.ord DESC) AS rn
+        FROM kev JOIN done USING (case_id) WHERE kev.ts <= done.done_ts
+    ) WHERE rn = 1
+),
+step_time AS (
+    SELECT kev.*,
+           CASE WHEN kev.lim_unit = 'calendar' THEN datediff('day', kev.prev_d, kev.d)
+                ELSE c2.serial - c1.serial END AS days,
+           CASE WHEN kev.lim_unit = 'calendar' THEN kev.d > cn.next_work
+                ELSE c2.serial - c1.serial > kev.lim END AS over
+    FROM kev
+    JOIN cal c1 ON c1.d = kev.prev_d
+    JOIN cal c2 ON c2.d = kev.d
+    LEFT JOIN cal cn ON cn.d = kev.prev_d + CAST(kev.lim AS INTEGER)
+    WHERE kev.k > 1 AND kev.lim IS NOT NULL
+),
+found AS (
+    SELECT case_id, power_code, 'unknown_step' AS rule, activity AS step_code, resource,
+           NULL::DOUBLE AS n1, NULL::DOUBLE AS n2, NULL::DOUBLE AS n3
+    FROM ev WHERE NOT known
+    UNION ALL
+    SELECT case_id, power_code, 'skipped_step', activity, resource, NULL, NULL, NULL
+    FROM kev WHERE k = 1 AND NOT is_start
+    UNION ALL
+    SELECT kev.case_id, kev.power_code,
+           CASE WHEN r.src IS NOT NULL THEN 'skipped_step' ELSE 'out_of_order' END,
+           kev.activity, kev.resource, NULL, NULL, NULL
+    FROM kev
+    LEFT JOIN trans t ON t.power_code = kev.power_code AND t.src = kev.prev_step AND t.dst = kev.activity
+    LEFT JOIN reach r ON r.power_code = kev.power_code AND r.src = kev.prev_step AND r.dst = kev.activity
+    WHERE kev.k > 1 AND t.src IS NULL
+    UNION ALL
+    SELECT case_id, power_code, 'skipped_step', activity, resource, NULL, NULL, NULL
+    FROM last_step WHERE NOT is_end
+    UNION ALL
+    SELECT case_id, power_code, 'step_overdue', activity, resource, days, lim, NULL
+    FROM step_time WHERE over
+    UNION ALL
+    SELECT case_id, power_code, 'near_promised', '', '', work_used, promised, promised_left
+    FROM due WHERE NOT completed AND NOT promised_over AND promised_left BETWEEN 0 AND days_before
+    UNION ALL
+    SELECT case_id, power_code, 'promised_exceeded', '', '', work_used, promised, NULL
+    FROM due WHERE promised_over
+    UNION ALL
+    SELECT case_id, power_code, 'statutory_exceeded', '', '', work_used, statutory, NULL
+    FROM due WHERE statutory_over
+    UNION ALL
+    SELECT DISTINCT e2.case_id, e2.power_code, 'separation', e2.activity, e2.resource, NULL, NULL, NULL
+    FROM ev e1
+    JOIN seps s ON s.power_code = e1.power_code AND s.a = e1.activity
+    JOIN ev e2 ON e2.case_id = e1.case_id AND e2.activity = s.b AND e2.resource = e1.resource
+    WHERE e1.resource <> ''
+    UNION ALL
+    SELECT ev.case_id, ev.power_code, 'discretion', ev.activity, ev.resource, ev.amount, x.lo, x.hi
+    FROM ev JOIN disc x ON x.power_code = ev.power_code AND x.violation = ev.violation
+    WHERE ev.amount IS NOT NULL
+      AND ((x.lo IS NOT NULL AND ev.amount < x.lo) OR (x.hi IS NOT NULL AND ev.amount > x.hi))
+    UNION ALL
+    SELECT ev.case_id, ev.power_code, 'reopened', ev.activity, ev.resource, NULL, NULL, NULL
+    FROM ev JOIN done USING (case_id) WHERE ev.ts > done.done_ts
+    UNION ALL
+    SELECT ev.case_id, ev.power_code, 'wrong_post', ev.activity, ev.resource, NULL, NULL, NULL
+    FROM ev
+    WHERE ev.known AND ev.post_id IS NOT NULL AND ev.resource IN (SELECT resource FROM people)
+      AND NOT EXISTS (
+          SELECT 1 FROM held h
+          WHERE h.resource = ev.resource AND h.post_id = ev.post_id
+            AND h.start_d <= ev.d AND (h.end_d IS NULL OR h.end_d >= ev.d))
+)
+SELECT case_id, power_code, rule, step_code, min(resource) AS resource, max(n1) AS n1, max(n2) AS n2,
+       max(n3) AS n3
+FROM found
+WHERE NOT EXISTS (SELECT 1 FROM off WHERE off.power_code = found.power_code AND off.rule = found.rule)
+GROUP BY case_id, power_code, rule, step_code
+ORDER BY case_id, rule, step_code
+"""
