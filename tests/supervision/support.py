@@ -113,13 +113,27 @@ def make_supervised(
     if unit is None:
         unit = UnitFactory(code=unit_code) if unit_code else UnitFactory()
     cycle = cycle or make_cycle(unit, year)
-    department = department or DepartmentFactory(unit=unit, name=f"业务处{power_code}")
-    posts = [PostFactory(department=department, name=f"{power_code}岗位{i}") for i in range(1, steps + 1)]
-    persons = []
-    for post in posts:
-        person = PersonFactory(department=department, unit=unit)
-        AssignmentFactory(post=post, person=person)
-        persons.append(person)
+    name = f"业务处{power_code}"
+    department = (
+        department
+        or Department.objects.filter(unit=unit, name=name).first()
+        or DepartmentFactory(unit=unit, name=name)
+    )
+    # Calling again (another year, another power in the same department) reuses posts and their holders.
+    posts: list[Post] = []
+    persons: list[Person] = []
+    for i in range(1, steps + 1):
+        post = Post.objects.filter(department=department, name=f"{power_code}岗位{i}").first()
+        holder = None
+        if post is None:
+            post = PostFactory(department=department, name=f"{power_code}岗位{i}")
+        else:
+            holder = Person.objects.filter(assignments__post=post).order_by("pk").first()
+        if holder is None:
+            holder = PersonFactory(department=department, unit=unit)
+            AssignmentFactory(post=post, person=holder)
+        posts.append(post)
+        persons.append(holder)
     spec_ = flow_spec(flow_code, posts, **spec)
     data = FlowData(
         code=flow_code,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import importlib.util
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -326,6 +327,7 @@ def intake(
     rows = []
     for ev, key in fresh:
         case = cases[ev.case_id]
+        assert ev.timestamp is not None  # checked by `problems`
         rows.append(
             Event(
                 case_id=case.pk,
@@ -388,9 +390,9 @@ def _refresh_cases(case_pks: set[int], latest: dict[str, EventIn]) -> None:
     changed = []
     for part in chunks(ordered):
         for case in Case.objects.filter(pk__in=part):
-            row = stats.get(case.pk)
-            if row is None:
+            if case.pk not in stats:
                 continue
+            row = stats[case.pk]
             case.event_count = row["n"]
             case.accepted_at = row["first"]
             case.last_event_at = row["last"]
@@ -439,8 +441,9 @@ def _after_intake(actor: Actor, case_ids: set[int]) -> None:
     alongside this module and may not be there yet: intake must work without it, so look before importing."""
     if not case_ids or importlib.util.find_spec(ENGINE_MODULE) is None:
         return
-    from lianfang.supervision.services import evaluate
-
+    evaluate = importlib.import_module(
+        ENGINE_MODULE
+    )  # i.e. `from lianfang.supervision.services import evaluate`
     evaluate_cases = getattr(evaluate, "evaluate_cases", None)
     if evaluate_cases is not None:
         evaluate_cases(actor, case_ids)
