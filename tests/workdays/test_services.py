@@ -117,7 +117,10 @@ def test_add_year_from_the_notice() -> None:
         services.parse_days_text("2028-13-01 休")
 
 
-CSV_2027 = "日期,类型,名称\n2027-01-01,休,元旦\n2027-02-05,holiday,春节\n2027-02-06,班,春节调休\n2027-02-07,休,春节\n"
+CSV_2027 = (
+    "日期,类型,名称\n2027-01-01,休,元旦\n2027-02-05,holiday,春节\n"
+    "2027-02-06,班,春节调休\n2027-02-07,休,春节\n"
+)
 
 
 def test_import_creates_a_year_and_dry_run_writes_nothing() -> None:
