@@ -47,6 +47,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         "lianfang.review.tasks.send_review_reminders",
         "每日发送排查表期限提醒（到期前、逾期后、待审核）",
     ),
+    PeriodicJob(
+        "supervision_reevaluate",
+        timedelta(hours=1),
+        "lianfang.supervision.tasks.reevaluate_open_cases",
+        "每小时重新检查办理中的监察案件（时限临近与超期无需新事件即可发现）",
+    ),
 )
 
 

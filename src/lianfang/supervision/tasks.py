@@ -1,0 +1,21 @@
+"""Background tasks of electronic supervision (django_tasks); the worker enqueues them from core/jobs.py."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from lianfang.core.actor import system_actor
+
+
+@task()
+def reevaluate_open_cases() -> dict[str, int]:
+    """Deadlines come due without any new event: check every open case again (预警, 黄牌, 红牌)."""
+    from .services.evaluate import evaluate_open_cases
+
+    done = evaluate_open_cases(system_actor("电子监察定时检查"))
+    return {
+        "cases": done.cases,
+        "created": done.created,
+        "dropped": done.dropped,
+        "missing_calendar": done.missing_calendar,
+    }
