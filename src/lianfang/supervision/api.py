@@ -82,7 +82,7 @@ class BatchIn(Schema):
     unit: str = Field("", description="单位代码；令牌调用时默认为令牌所属单位")
     atomic: bool = Field(False, description="为 true 时，任何一条事件有误则整批不写入")
     dry_run: bool = Field(False, description="只校验，不写入")
-    events: list[dict[str, Any]] = Field(..., description=FIELD_DOC)
+    events: list[Any] = Field(..., description=FIELD_DOC)
 
 
 class CaseQuery(Schema):
