@@ -33,9 +33,15 @@ def test_navigation_lists_the_whole_platform_with_unbuilt_sections_disabled(
     assert f'href="{reverse("powers:catalog")}"' in nav and f'href="{reverse("powers:flow_list")}"' in nav
     assert f'href="{reverse("risks:register")}"' in nav and f'href="{reverse("risks:measures")}"' in nav
     # Built in the review issue: the sheets' review, the complaint box and the public portal.
-    for name in ("review:sheets", "complaints:queue", "portal:index"):
+    for name in (
+        "review:sheets",
+        "complaints:queue",
+        "portal:index",
+        "supervision:board",
+        "workdays:calendar",
+    ):
         assert f'href="{reverse(name)}"' in nav, name
-    for label in ("电子监察", "预警处置"):
+    for label in ("预警处置", "检查考核"):
         item = re.search(
             rf'<span class="side-nav__item is-disabled"[^>]*><span class="side-nav__label">{label}</span>'
             '<span class="badge badge--soon">即将上线',

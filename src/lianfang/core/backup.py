@@ -35,7 +35,19 @@ FORMAT_VERSION = 1
 # Operational bookkeeping (sessions, lock-out counters, task queue, scheduler state) is not backed up.
 # Uploaded files (the risk measures' evidence) live under MEDIA_ROOT, not in this JSON: only their rows
 # (name, size, SHA-256) are here, so back up MEDIA_ROOT alongside the file.
-BACKED_UP_APPS = ("org", "accounts", "cycles", "powers", "risks", "review", "portal", "complaints", "workdays", "supervision", "audit")
+BACKED_UP_APPS = (
+    "org",
+    "accounts",
+    "cycles",
+    "powers",
+    "risks",
+    "review",
+    "portal",
+    "complaints",
+    "workdays",
+    "supervision",
+    "audit",
+)
 
 
 def backed_up_models() -> list[type[models.Model]]:

@@ -20,6 +20,7 @@ from lianfang.core.errors import ServiceError
 from lianfang.core.i18n import source_text
 from lianfang.org import services as org
 from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
+from lianfang.workdays.demo import load_calendar_demo
 
 from . import demo_data as data
 from .demo_catalog import load_catalog
@@ -162,6 +163,7 @@ class _Loader:
             "{assignments} 条任职记录，{accounts} 个演示账号。".format(**counts)
         )
         counts.update(load_catalog(self.actor, self.unit, self.say))
+        counts["calendar_years"] = load_calendar_demo(self.actor)["created"]
         counts.update(load_register(self.actor, self.unit, self.say))
         counts.update(load_portal_demo(self.actor, self.unit))
         counts.update(load_complaints_demo(self.unit))

@@ -53,6 +53,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         "lianfang.supervision.tasks.reevaluate_open_cases",
         "每小时重新检查办理中的监察案件（时限临近与超期无需新事件即可发现）",
     ),
+    PeriodicJob(
+        "check_calendar_coverage",
+        timedelta(days=1),
+        "lianfang.workdays.tasks.check_calendar_coverage",
+        "每日检查工作日历是否已维护本年度及（11月起）下一年度，未维护时提醒系统管理员和纪检监察机构",
+    ),
 )
 
 

@@ -40,8 +40,13 @@ def navigation(actor: Actor) -> list[NavItem]:
             items.append(NavItem(key, str(label), None))
     if can_anywhere(actor, Action.VIEW, ObjectType.RISK):
         items.append(NavItem("review", str(_("审核与进度")), reverse("review:sheets")))
+    if can_anywhere(actor, Action.VIEW, ObjectType.CASE) or can_anywhere(
+        actor, Action.VIEW, ObjectType.ALERT
+    ):
+        items.append(NavItem("supervision", str(_("电子监察")), reverse("supervision:board")))
+    else:
+        items.append(NavItem("supervision", str(_("电子监察")), None))
     for key, label in (
-        ("supervision", _("电子监察")),
         ("warnings", _("预警处置")),
         ("inspection", _("检查考核")),
     ):
@@ -52,6 +57,8 @@ def navigation(actor: Actor) -> list[NavItem]:
         items.append(NavItem("complaints", str(_("举报箱")), reverse("complaints:queue")))
     # The public portal is open to everyone; staff see the internal publication there too.
     items.append(NavItem("portal", str(_("公开")), reverse("portal:index")))
+    if can_anywhere(actor, Action.EDIT, ObjectType.CALENDAR):
+        items.append(NavItem("workdays", str(_("工作日历")), reverse("workdays:calendar")))
     system_url = None
     if can_anywhere(actor, Action.VIEW, ObjectType.ACCOUNT) or can_anywhere(
         actor, Action.VIEW, ObjectType.GRANT
