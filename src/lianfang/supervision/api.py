@@ -21,6 +21,7 @@ from lianfang.core.actor import Actor, ActorKind
 from lianfang.core.errors import NotFoundError, ServiceError
 from lianfang.org.models import Unit
 
+from . import api_alerts
 from . import selectors as sel
 from .formats.csv_events import read_csv
 from .formats.fields import parse_event
@@ -223,3 +224,8 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
     if case is None:
         raise NotFoundError("监察案件不存在或不在您的权限范围内")
     return case
+
+
+# Alerts and cards (申诉, decisions) and the live board: GET /alerts, /alerts/{id}, POST /alerts/{id}/<action>,
+# GET /board (api_alerts.py).
+router.add_router("", api_alerts.router)

@@ -1,0 +1,1 @@
+"""Pages of electronic supervision: the live board, a case against its flowchart, alerts, the appeal queue."""
