@@ -20,7 +20,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lianfang.accounts.models import User
@@ -369,46 +371,27 @@ def _create_cases(unit: Unit, known: _Known, new_cases: dict[str, Case]) -> dict
 
 
 def _refresh_cases(case_pks: set[int], latest: dict[str, EventIn]) -> None:
-    """Keep each touched case's summary fields true to its stored events (whatever order they came in)."""
+    """Keep each touched case's summary fields true to its stored events (whatever order they came in): one
+    set-based UPDATE per chunk of cases, the figures computed by the database from the events."""
     if not case_pks:
         return
-    ordered = sorted(case_pks)
-    stats: dict[int, dict[str, Any]] = {}
-    for part in chunks(ordered):
-        for row in (
-            Event.objects.filter(case_id__in=part)
-            .order_by()
-            .values("case_id")
-            .annotate(
-                n=Count("id"),
-                first=Min("timestamp"),
-                last=Max("timestamp"),
-                done=Max("timestamp", filter=Q(completes=True)),
-            )
-        ):
-            stats[row["case_id"]] = row
-    changed = []
-    for part in chunks(ordered):
-        for case in Case.objects.filter(pk__in=part):
-            if case.pk not in stats:
-                continue
-            row = stats[case.pk]
-            case.event_count = row["n"]
-            case.accepted_at = row["first"]
-            case.last_event_at = row["last"]
-            if row["done"] is not None:
-                case.status = CaseStatus.COMPLETED
-                case.completed_at = row["done"]
-            ev = latest.get(case.external_id)
-            if ev is not None:
-                case.title = case.title or ev.title[:300]
-                case.source = case.source or ev.source[:100]
-            changed.append(case)
-    Case.objects.bulk_update(
-        changed,
-        ["event_count", "accepted_at", "last_event_at", "status", "completed_at", "title", "source"],
-        batch_size=CHUNK,
-    )
+    events = Event.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    done = events.filter(completes=True)
+    for part in chunks(sorted(case_pks)):
+        Case.objects.filter(pk__in=part).update(
+            event_count=Subquery(events.annotate(n=Count("id")).values("n")),
+            accepted_at=Subquery(events.annotate(t=Min("timestamp")).values("t")),
+            last_event_at=Subquery(events.annotate(t=Max("timestamp")).values("t")),
+            completed_at=Coalesce(Subquery(done.annotate(t=Max("timestamp")).values("t")), F("completed_at")),
+            status=DbCase(When(Exists(done), then=Value(CaseStatus.COMPLETED)), default=F("status")),
+        )
+    # A title or source first sent after the case's first event (rare: one small update per such case).
+    untitled = Case.objects.filter(pk__in=case_pks).filter(Q(title="") | Q(source=""))
+    for case in untitled.filter(external_id__in=[k for k, ev in latest.items() if ev.title or ev.source]):
+        ev = latest[case.external_id]
+        title, source = case.title or ev.title[:300], case.source or ev.source[:100]
+        if (title, source) != (case.title, case.source):
+            Case.objects.filter(pk=case.pk).update(title=title, source=source)
 
 
 def _finish(actor: Actor, unit: Unit, result: IntakeResult, *, write: bool) -> IntakeResult:
