@@ -226,6 +226,6 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
     return case
 
 
-# Alerts and cards (申诉, decisions) and the live board: GET /alerts, /alerts/{id}, POST /alerts/{id}/<action>,
-# GET /board (api_alerts.py).
+# Alerts and cards (申诉, decisions) and the live board (api_alerts.py): GET /alerts, /alerts/{id},
+# POST /alerts/{id}/<action>, GET /board.
 router.add_router("", api_alerts.router)
