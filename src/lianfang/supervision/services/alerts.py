@@ -57,7 +57,7 @@ def _locked(actor: Actor, alert: Alert) -> Alert:
     if not can(actor, Action.VIEW, ObjectType.ALERT, alert.path):
         raise NotFoundError("告警不存在或不在您的权限范围内")
     found = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("unit", "case", "power", "department", "post", "person", "step", "risk")
         .filter(pk=alert.pk)
         .first()
