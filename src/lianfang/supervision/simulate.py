@@ -38,7 +38,7 @@ from lianfang.powers.flowspec import (
 )
 from lianfang.workdays.counting import MissingCalendarYear, WorkCalendar
 
-from .engine.model import PowerModel, StepRow
+from .engine.model import PowerModel, StepRow, closure
 from .engine.run import EventRow, Held
 
 CSV_COLUMNS = (
@@ -284,14 +284,16 @@ class _Simulator:
             found = self.staffing.by_post.get(step.post_id, ())
         return found or self.staffing.by_power.get(flow.model.power_code, ()) or self.everyone or ("",)
 
+    def _pick(self, flow: _Flow, events: list[_Event], activity: str) -> str:
+        """Someone who may handle the step and handled none of its separation partners in the case."""
+        partners = flow.partners.get(activity, ())
+        taken = {ev.resource for ev in events if ev.activity in partners}
+        options = self._candidates(flow, flow.steps[activity])
+        return self.rng.choice([r for r in options if r not in taken] or list(options))
+
     def _assign(self, flow: _Flow, events: list[_Event]) -> None:
-        used: dict[str, set[str]] = {}
-        for ev in events:
-            step = flow.steps[ev.activity]
-            taken = {r for p in flow.partners.get(ev.activity, ()) for r in used.get(p, ())}
-            options = self._candidates(flow, step)
-            ev.resource = self.rng.choice([r for r in options if r not in taken] or list(options))
-            used.setdefault(ev.activity, set()).add(ev.resource)
+        for i, ev in enumerate(events):
+            ev.resource = self._pick(flow, events[:i], ev.activity)
 
     # --- one case ---------------------------------------------------------------------------------
 
@@ -357,7 +359,10 @@ class _Simulator:
             i = rng.randrange(len(events) - 1)
             a, b = events[i].ts, events[i + 1].ts
             name = rng.choice([n for n in UNKNOWN_ACTIVITIES if n not in flow.steps] or ["?"])
-            events.insert(i + 1, _Event(name, a + (b - a) / 2, events[i].resource))
+            # Soon after the event before it: the same working day, still in working hours.
+            events.insert(
+                i + 1, _Event(name, a + min((b - a) / 2, timedelta(minutes=20)), events[i].resource)
+            )
             labels = {k: (v + 1 if v > i else v) for k, v in labels.items()}
             labels["unknown"] = i + 1
 
@@ -466,7 +471,7 @@ class _Simulator:
         except MissingCalendarYear:
             return
         ts = datetime.combine(day, time()) + timedelta(minutes=self.rng.randint(DAY_START, DAY_END))
-        events.append(_Event(step, ts, self.rng.choice(self._candidates(flow, flow.steps[step]))))
+        events.append(_Event(step, ts, self._pick(flow, events, step)))
         labels["reopened"] = len(events) - 1
 
 
@@ -541,7 +546,9 @@ def synthetic_flows(n: int, rng: random.Random, *, first_post: int = 1) -> list[
         edges = [(codes[i], codes[i + 1], "") for i in range(k - 1) if i != x + 1]
         edges += [(codes[x], codes[x + 2], "情形二"), (codes[x + 1], codes[x + 3], "")]
         j = rng.randint(1, k - 2)
-        edges.append((codes[j], codes[rng.randint(0, j - 1)], "退回补正"))
+        reach = closure((a, b) for a, b, _label in edges)
+        back = [m for m in range(j) if (codes[m], codes[j]) in reach]  # a loop, not a dead jump
+        edges.append((codes[j], codes[rng.choice(back)], "退回补正"))
         steps = []
         budget = 0
         for i, code in enumerate(codes):
