@@ -69,29 +69,27 @@ timing AS (
 due AS (
     SELECT t.*,
            CASE WHEN t.promised IS NULL THEN NULL
-                WHEN t.promised_unit = 'calendar' THEN
-                    (SELECT cd.serial FROM cal cd
-                     WHERE cd.d = (SELECT cn.next_work FROM cal cn
-                                   WHERE cn.d = t.a + CAST(t.promised + t.cal_susp AS INTEGER)))
-                    - t.e_serial
+                WHEN t.promised_unit = 'calendar' THEN pd.serial - t.e_serial
                 ELSE t.promised - t.work_used END AS promised_left,
            CASE WHEN t.promised IS NULL THEN FALSE
-                WHEN t.promised_unit = 'calendar' THEN
-                    t.e > (SELECT cn.next_work FROM cal cn
-                           WHERE cn.d = t.a + CAST(t.promised + t.cal_susp AS INTEGER))
+                WHEN t.promised_unit = 'calendar' THEN t.e > pn.next_work
                 ELSE t.work_used > t.promised END AS promised_over,
            CASE WHEN t.statutory IS NULL THEN FALSE
-                WHEN t.statutory_unit = 'calendar' THEN
-                    t.e > (SELECT cn.next_work FROM cal cn
-                           WHERE cn.d = t.a + CAST(t.statutory + t.cal_susp AS INTEGER))
+                WHEN t.statutory_unit = 'calendar' THEN t.e > sn.next_work
                 ELSE t.work_used > t.statutory END AS statutory_over
     FROM timing t
+    -- The due dates of calendar-day limits, moved to the next working day (joins, not subqueries: fast).
+    LEFT JOIN cal pn
+        ON t.promised_unit = 'calendar' AND pn.d = t.a + CAST(t.promised + t.cal_susp AS INTEGER)
+    LEFT JOIN cal pd ON pd.d = pn.next_work
+    LEFT JOIN cal sn
+        ON t.statutory_unit = 'calendar' AND sn.d = t.a + CAST(t.statutory + t.cal_susp AS INTEGER)
 ),
 last_step AS (
-    SELECT * FROM (
-        SELECT kev.*, row_number() OVER (PARTITION BY kev.case_id ORDER BY kev.ts DESC, kev.ord DESC) AS rn
-        FROM kev JOIN done USING (case_id) WHERE kev.ts <= done.done_ts
-    ) WHERE rn = 1
+    SELECT kev.case_id, any_value(kev.power_code) AS power_code, arg_max(kev.activity, kev.k) AS activity,
+           arg_max(kev.resource, kev.k) AS resource, arg_max(kev.is_end, kev.k) AS is_end
+    FROM kev JOIN done USING (case_id) WHERE kev.ts <= done.done_ts
+    GROUP BY kev.case_id
 ),
 step_time AS (
     SELECT kev.*,
@@ -152,11 +150,10 @@ found AS (
     UNION ALL
     SELECT ev.case_id, ev.power_code, 'wrong_post', ev.activity, ev.resource, NULL, NULL, NULL
     FROM ev
-    WHERE ev.known AND ev.post_id IS NOT NULL AND ev.resource IN (SELECT resource FROM people)
-      AND NOT EXISTS (
-          SELECT 1 FROM held h
-          WHERE h.resource = ev.resource AND h.post_id = ev.post_id
-            AND h.start_d <= ev.d AND (h.end_d IS NULL OR h.end_d >= ev.d))
+    JOIN people pe ON pe.resource = ev.resource
+    LEFT JOIN held h ON h.resource = ev.resource AND h.post_id = ev.post_id
+         AND h.start_d <= ev.d AND (h.end_d IS NULL OR h.end_d >= ev.d)
+    WHERE ev.known AND ev.post_id IS NOT NULL AND h.resource IS NULL
 )
 SELECT case_id, power_code, rule, step_code, min(resource) AS resource, max(n1) AS n1, max(n2) AS n2,
        max(n3) AS n3

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -196,23 +196,11 @@ class Checker:
         """Streaming: the rules over these events (one case's, or a few cases')."""
         self.con.execute("DELETE FROM events")
         if events:
-            self.con.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        e.case_id,
-                        e.power_code,
-                        e.activity,
-                        e.ts,
-                        e.resource,
-                        e.amount,
-                        e.violation,
-                        e.suspend_from,
-                        e.suspend_to,
-                        e.completes,
-                    )
-                    for e in events
-                ],
+            # Column lists unnested in one statement: far faster than a row-by-row executemany.
+            columns = list(zip(*(astuple(e) for e in events), strict=True))
+            self.con.execute(
+                "INSERT INTO events SELECT " + ", ".join(f"unnest(${i + 1})" for i in range(len(columns))),
+                [list(c) for c in columns],
             )
         return self._run(today)
 
@@ -254,3 +242,8 @@ def for_thread(key: Any, build: Any) -> Checker:
         _local.checker = cached
     checker: Checker = cached[1]
     return checker
+
+
+def forget_checkers() -> None:
+    """Drop this thread's Checker (tests: database counters restart, so a version key can repeat)."""
+    _local.checker = None
