@@ -80,3 +80,17 @@ def _audit_guard(request: pytest.FixtureRequest) -> Iterator[None]:
 def _complaint_key(tmp_path_factory: pytest.TempPathFactory, settings: object) -> None:
     """Each test session keeps the complaint box's key in a temporary folder, never in ./data."""
     settings.COMPLAINT_KEY_FILE = tmp_path_factory.getbasetemp() / "keys" / "complaints.key"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches() -> Iterator[None]:
+    """The calendar and the supervision engine cache their reference data per version counter; a test's
+    rolled-back database restarts those counters, so each test starts with empty caches."""
+    from lianfang.supervision.engine.run import forget_checkers
+    from lianfang.workdays.selectors import forget_cached_calendar
+
+    forget_checkers()
+    forget_cached_calendar()
+    yield
+    forget_checkers()
+    forget_cached_calendar()

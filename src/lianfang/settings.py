@@ -243,6 +243,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("LIANFANG_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("LIANFANG_SMTP_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("LIANFANG_MAIL_FROM", "lianfang@localhost")
 
+# Electronic supervision checks a case's rules as its events arrive ("inline"); "queued" hands the checks
+# to the worker, which takes every case with new events in one run (for high event rates).
+SUPERVISION_EVALUATION = os.environ.get("LIANFANG_SUPERVISION_EVALUATION", "inline")
+
 # --- background tasks ---------------------------------------------------------
 if os.environ.get("LIANFANG_TASKS_BACKEND", "db") == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -19,3 +19,12 @@ def reevaluate_open_cases() -> dict[str, int]:
         "dropped": done.dropped,
         "missing_calendar": done.missing_calendar,
     }
+
+
+@task()
+def evaluate_pending_cases() -> dict[str, int]:
+    """Queued evaluation: every case with events newer than its last check, in one run of the rules."""
+    from .services.evaluate import evaluate_pending
+
+    done = evaluate_pending(system_actor("电子监察"))
+    return {"cases": done.cases, "created": done.created, "dropped": done.dropped}

@@ -15,7 +15,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from lianfang.audit.models import AuditAction
@@ -300,3 +300,22 @@ def evaluate_open_cases(actor: Actor, today: date | None = None, batch: int = 50
         total.dropped += part.dropped
         total.missing_calendar += part.missing_calendar
     return total
+
+
+def evaluate_pending(actor: Actor, batch: int = 2000) -> Evaluated:
+    """Every case with events newer than its last check (the queued mode's worker task)."""
+    total = Evaluated()
+    while True:
+        ids = list(
+            Case.objects.filter(Q(evaluated_at__isnull=True) | Q(evaluated_at__lt=F("last_event_at")))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return total
+        part = evaluate_cases(actor, ids)
+        total.cases += part.cases
+        total.created += part.created
+        total.dropped += part.dropped
+        if part.cases < len(ids):  # cases left unchecked (a missing calendar year): do not loop on them
+            return total

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
@@ -238,7 +237,6 @@ def _new_case(unit: Unit, ev: EventIn, power: Power) -> Case:
     )
 
 
-@transaction.atomic
 def intake(
     actor: Actor,
     unit: Unit,
@@ -250,7 +248,26 @@ def intake(
 ) -> IntakeResult:
     """Store a batch of events of one unit's cases. Items that are already `Rejection`s (a reader could not
     parse them) are reported as they are. With `atomic`, nothing is stored when any event is bad; with
-    `dry_run`, nothing is stored at all and the result says what would have been."""
+    `dry_run`, nothing is stored at all and the result says what would have been.
+
+    The rules check the touched cases after the events are committed (their own transaction), so the
+    engine's work never holds the database's write lock that other senders wait for."""
+    result = _store(actor, unit, events, atomic=atomic, dry_run=dry_run, on_progress=on_progress)
+    if result.stored and not result.dry_run and not (result.atomic and result.rejected):
+        _after_intake(actor, result.case_ids)
+    return result
+
+
+@transaction.atomic
+def _store(
+    actor: Actor,
+    unit: Unit,
+    events: Sequence[EventIn | Rejection],
+    *,
+    atomic: bool,
+    dry_run: bool,
+    on_progress: Callable[[int], None] | None,
+) -> IntakeResult:
     require(actor, Action.CREATE, ObjectType.CASE, unit.path)
     advance = on_progress or (lambda n: None)
     result = IntakeResult(dry_run=dry_run, atomic=atomic)
@@ -411,22 +428,20 @@ def _finish(actor: Actor, unit: Unit, result: IntakeResult, *, write: bool) -> I
                 "atomic": result.atomic,
             },
         )
-        if result.stored and not (result.atomic and result.rejected):
-            _after_intake(actor, result.case_ids)
     return result
 
 
-ENGINE_MODULE = "lianfang.supervision.services.evaluate"
-
-
 def _after_intake(actor: Actor, case_ids: set[int]) -> None:
-    """Let the rule engine check the cases that changed. The engine (services/evaluate.py) is written
-    alongside this module and may not be there yet: intake must work without it, so look before importing."""
-    if not case_ids or importlib.util.find_spec(ENGINE_MODULE) is None:
+    """Check the cases that changed: at once in this request (the default), or — with
+    LIANFANG_SUPERVISION_EVALUATION=queued, for high event rates — by the worker, which checks every
+    case with new events in one run (see tasks.evaluate_pending_cases)."""
+    if not case_ids:
         return
-    evaluate = importlib.import_module(
-        ENGINE_MODULE
-    )  # i.e. `from lianfang.supervision.services import evaluate`
-    evaluate_cases = getattr(evaluate, "evaluate_cases", None)
-    if evaluate_cases is not None:
-        evaluate_cases(actor, case_ids)
+    if settings.SUPERVISION_EVALUATION == "queued":
+        from ..tasks import evaluate_pending_cases
+
+        evaluate_pending_cases.enqueue()
+        return
+    from .evaluate import evaluate_cases
+
+    evaluate_cases(actor, case_ids)
