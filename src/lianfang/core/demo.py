@@ -20,6 +20,7 @@ from lianfang.core.errors import ServiceError
 from lianfang.core.i18n import source_text
 from lianfang.org import services as org
 from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
+from lianfang.supervision.demo import load_supervision_demo
 from lianfang.workdays.demo import load_calendar_demo
 
 from . import demo_data as data
@@ -166,10 +167,13 @@ class _Loader:
         counts["calendar_years"] = load_calendar_demo(self.actor)["created"]
         counts.update(load_register(self.actor, self.unit, self.say))
         counts.update(load_portal_demo(self.actor, self.unit))
+        counts.update(load_supervision_demo(self.actor, self.unit))
         counts.update(load_complaints_demo(self.unit))
         self.say(
             "已公示 {publications} 项（职权、流程图、风险点），收到公示意见 {feedback} 条；"
-            "{sheets_handed_in} 张排查表已进入审核。".format(**counts)
+            "{sheets_handed_in} 张排查表已进入审核；"
+            "电子监察模拟办件 {supervision_cases} 件（事件 {supervision_events} 条，"
+            "告警 {supervision_alerts} 条）。".format(**counts)
         )
         return counts
 
