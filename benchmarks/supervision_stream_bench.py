@@ -202,9 +202,8 @@ PENDING = textwrap.dedent(
     """
     import django
     django.setup()
-    from django.db.models import F, Q
     from lianfang.supervision.models import Case
-    print(Case.objects.filter(Q(evaluated_at__isnull=True) | Q(evaluated_at__lt=F("last_event_at"))).count())
+    print(Case.objects.filter(evaluated_at__isnull=True).count())
     """
 )
 

@@ -149,3 +149,21 @@ def test_streaming_and_batch_find_the_same_alerts(s: Supervised, tmp_path: Path)
     data = json.loads(out.getvalue())
     assert data["events"] == len(events) and data["cases"] == 5
     assert {(a["case_id"], a["rule"], a["step_code"]) for a in data["alerts"]} == streamed
+
+
+def test_queued_evaluation_waits_for_the_worker_and_queues_one_run(s: Supervised, settings: object) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from lianfang.supervision.services.evaluate import evaluate_pending
+
+    settings.SUPERVISION_EVALUATION = "queued"  # type: ignore[attr-defined]
+    skip = [event("Q1", "S1", 0, s.staff_nos[0]), event("Q1", "S3", 24, s.staff_nos[2], completes=True)]
+    intake(SYSTEM, s.unit, skip)
+    intake(SYSTEM, s.unit, walk(s, "Q2"))
+    assert not Alert.objects.exists()  # nothing checked in the request
+    assert DBTaskResult.objects.filter(task_path__endswith="evaluate_pending_cases").count() == 1
+    done = evaluate_pending(SYSTEM)
+    assert done.cases == 2 and alerts_of(s, "Q1") == {("skipped_step", "S3")} and alerts_of(s, "Q2") == set()
+    assert evaluate_pending(SYSTEM).cases == 0  # nothing new since
+    intake(SYSTEM, s.unit, [event("Q1", "S2", 12, s.staff_nos[1])])  # late, with an old timestamp
+    assert evaluate_pending(SYSTEM).cases == 1 and alerts_of(s, "Q1") == set()

@@ -28,3 +28,15 @@ def evaluate_pending_cases() -> dict[str, int]:
 
     done = evaluate_pending(system_actor("电子监察"))
     return {"cases": done.cases, "created": done.created, "dropped": done.dropped}
+
+
+def enqueue_evaluation() -> None:
+    """Queue one evaluation run unless one is already waiting: a run takes every case with new events, so a
+    second waiting run would find nothing (and each queued row is a write the senders would wait for)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    path = evaluate_pending_cases.module_path
+    waiting = DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists()
+    if not waiting:
+        evaluate_pending_cases.enqueue()

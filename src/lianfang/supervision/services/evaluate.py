@@ -15,7 +15,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from lianfang.audit.models import AuditAction
@@ -303,11 +303,12 @@ def evaluate_open_cases(actor: Actor, today: date | None = None, batch: int = 50
 
 
 def evaluate_pending(actor: Actor, batch: int = 2000) -> Evaluated:
-    """Every case with events newer than its last check (the queued mode's worker task)."""
+    """Every case not checked since its last events arrived (the queued mode's worker task; intake marks
+    them by clearing `evaluated_at`)."""
     total = Evaluated()
     while True:
         ids = list(
-            Case.objects.filter(Q(evaluated_at__isnull=True) | Q(evaluated_at__lt=F("last_event_at")))
+            Case.objects.filter(evaluated_at__isnull=True)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch]
         )

@@ -438,9 +438,11 @@ def _after_intake(actor: Actor, case_ids: set[int]) -> None:
     if not case_ids:
         return
     if settings.SUPERVISION_EVALUATION == "queued":
-        from ..tasks import evaluate_pending_cases
+        from ..tasks import enqueue_evaluation
 
-        evaluate_pending_cases.enqueue()
+        # Marked unchecked: an event may arrive late with an old timestamp, so times cannot tell.
+        Case.objects.filter(pk__in=case_ids).update(evaluated_at=None)
+        enqueue_evaluation()
         return
     from .evaluate import evaluate_cases
 
