@@ -193,56 +193,66 @@ def _due_dates(case: Case, calendar: WorkCalendar, suspensions: list[tuple[date,
         setattr(case, field, calendar.due_date(accepted, limit, unit, suspensions) if limit else None)
 
 
-@transaction.atomic
 def evaluate_cases(actor: Actor, case_ids: Iterable[int], today: date | None = None) -> Evaluated:
-    """Check these cases now and bring their alerts up to date (one audit entry for the whole run)."""
+    """Check these cases now and bring their alerts up to date (one audit entry for the whole run).
+
+    The rules run before the write transaction opens: on SQLite a transaction takes the database's only
+    write lock at its start, and the engine's work must not keep other senders waiting."""
     today = today or timezone.localdate()
     result = Evaluated()
     by_unit: dict[int, list[Case]] = defaultdict(list)
     for case in Case.objects.filter(pk__in=list(case_ids)).select_related("flow", "power"):
         by_unit[case.unit_id].append(case)
+    checked: list[tuple[Reference, list[Case], list[EventRow], list[Finding]]] = []
     for unit_id, cases in by_unit.items():
         ref = reference(unit_id)
         rows = _rows(cases)
         try:
-            findings = ref.checker.check_rows(rows, today)
+            checked.append((ref, cases, rows, ref.checker.check_rows(rows, today)))
         except MissingCalendarYear:
             # The calendar lacks a year these cases need: nothing is guessed; the calendar page and the
             # administrators' alert say which year to enter.
             result.missing_calendar += len(cases)
-            continue
-        found: dict[int, list[Finding]] = defaultdict(list)
-        for f in findings:
-            found[int(f.case_id)].append(f)
-        suspensions: dict[int, list[tuple[date, date]]] = defaultdict(list)
-        for r in rows:
-            if r.suspend_from and r.suspend_to:
-                suspensions[int(r.case_id)].append((r.suspend_from, r.suspend_to))
-        for case in cases:
-            created, dropped = _sync_alerts(case, found.get(case.pk, []), ref)
-            result.created += created
-            result.dropped += dropped
-            try:
-                _due_dates(case, ref.checker.calendar, suspensions.get(case.pk, []))
-            except MissingCalendarYear:
-                result.missing_calendar += 1
-            case.evaluated_at = timezone.now()
-            case.save(update_fields=["promised_due", "statutory_due", "evaluated_at"])
-        result.cases += len(cases)
-    if result.cases or result.missing_calendar:
-        record(
-            actor,
-            AuditAction.SYSTEM,
-            object_type="supervision.alert",
-            object_repr="电子监察规则检查",
-            after={
-                "cases": result.cases,
-                "created": result.created,
-                "dropped": result.dropped,
-                "missing_calendar": result.missing_calendar,
-            },
-        )
+    with transaction.atomic():
+        for ref, cases, rows, findings in checked:
+            _apply(ref, cases, rows, findings, result)
+        if result.cases or result.missing_calendar:
+            record(
+                actor,
+                AuditAction.SYSTEM,
+                object_type="supervision.alert",
+                object_repr="电子监察规则检查",
+                after={
+                    "cases": result.cases,
+                    "created": result.created,
+                    "dropped": result.dropped,
+                    "missing_calendar": result.missing_calendar,
+                },
+            )
     return result
+
+
+def _apply(
+    ref: Reference, cases: list[Case], rows: list[EventRow], findings: list[Finding], result: Evaluated
+) -> None:
+    found: dict[int, list[Finding]] = defaultdict(list)
+    for f in findings:
+        found[int(f.case_id)].append(f)
+    suspensions: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for r in rows:
+        if r.suspend_from and r.suspend_to:
+            suspensions[int(r.case_id)].append((r.suspend_from, r.suspend_to))
+    for case in cases:
+        created, dropped = _sync_alerts(case, found.get(case.pk, []), ref)
+        result.created += created
+        result.dropped += dropped
+        try:
+            _due_dates(case, ref.checker.calendar, suspensions.get(case.pk, []))
+        except MissingCalendarYear:
+            result.missing_calendar += 1
+        case.evaluated_at = timezone.now()
+        case.save(update_fields=["promised_due", "statutory_due", "evaluated_at"])
+    result.cases += len(cases)
 
 
 def _sync_alerts(case: Case, findings: list[Finding], ref: Reference) -> tuple[int, int]:
@@ -308,9 +318,7 @@ def evaluate_pending(actor: Actor, batch: int = 2000) -> Evaluated:
     total = Evaluated()
     while True:
         ids = list(
-            Case.objects.filter(evaluated_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
+            Case.objects.filter(evaluated_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:batch]
         )
         if not ids:
             return total
