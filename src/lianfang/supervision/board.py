@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from lianfang.accounts.permissions import Action, ObjectType, scope
 from lianfang.core.actor import Actor
-from lianfang.core.errors import NotFoundError
 from lianfang.org.models import Department
 from lianfang.powers.models import Power
 
+from . import selectors
 from .models import Alert, AlertLevel, AlertState, Case, CaseStatus
 
 NEAREST = 20
@@ -73,21 +73,10 @@ class Board:
     by_level: list[tuple[str, str, int]]
 
 
-def visible_cases(actor: Actor) -> QuerySet[Case]:
-    return scope(actor, Action.VIEW, ObjectType.CASE, Case.objects.all())
-
-
-def get_case(actor: Actor, pk: int) -> Case:
-    found = visible_cases(actor).select_related("unit", "power", "flow", "department").filter(pk=pk).first()
-    if found is None:
-        raise NotFoundError("案件不存在或不在您的权限范围内")
-    return found
-
-
 def _filtered(
     actor: Actor, department: Department | None, power: Power | None
 ) -> tuple[QuerySet[Case], QuerySet[Alert]]:
-    cases = visible_cases(actor)
+    cases = selectors.cases(actor)
     cards = scope(actor, Action.VIEW, ObjectType.ALERT, Alert.objects.all())
     if department is not None:
         cases = cases.filter(path__startswith=department.path)
@@ -156,7 +145,7 @@ def build(actor: Actor, *, department: Department | None = None, power: Power | 
 
 def filter_choices(actor: Actor) -> tuple[list[Department], list[Power]]:
     """The departments and powers that have cases the actor sees (for the board's filters)."""
-    cases = visible_cases(actor)
+    cases = selectors.cases(actor)
     depts = list(Department.objects.filter(pk__in=cases.values("department_id")).order_by("path"))
     powers = list(Power.objects.filter(pk__in=cases.values("power_id")).order_by("code", "id"))
     return depts, powers

@@ -9,8 +9,7 @@ from django.shortcuts import render
 from lianfang.core.ui import actor as actor_of
 from lianfang.core.ui import ui_view
 
-from .. import alerts_selectors
-from .. import board as board_module
+from .. import alerts_selectors, selectors
 from ..models import Event
 from ..render_case import badge, case_svg
 
@@ -19,7 +18,7 @@ from ..render_case import badge, case_svg
 @ui_view
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    case = board_module.get_case(actor, pk)
+    case = selectors.get_case(actor, pk)
     events = list(
         Event.objects.filter(case=case).select_related("step", "person").order_by("timestamp", "id")
     )
