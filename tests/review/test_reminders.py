@@ -127,3 +127,43 @@ def test_task_runs_the_job_and_notes_it(org: TwoUnits, cycle: Cycle) -> None:
     result = send_review_reminders.call()
     assert set(result) == {"due_soon", "overdue", "waiting", "emailed"}
     assert AuditEntry.objects.filter(object_type="review.notification").count() == before + 1
+
+
+def test_waiting_at_the_leaders_review_reminds_the_deputy_overseeing_the_department_above(
+    org: TwoUnits, cycle: Cycle
+) -> None:
+    """The cashier's post is in 核算科, under 财务处: the deputy overseeing 财务处 checks the sheet
+    (org.leadership.oversees), so the reminder goes to them; the deputy over 教务处 is not told."""
+    from lianfang.accounts import services as account_services
+    from lianfang.org import services as org_services
+    from lianfang.org.models import LeadershipKind
+    from tests.factories import SYSTEM, UserFactory
+
+    users = {}
+    for name, over in (("finance", org.finance), ("academic", org.academic)):
+        person = org_services.create_person(
+            SYSTEM, unit=org.college, name=f"副院长{name}", staff_no=f"L-{name}"
+        )
+        org_services.create_leadership(
+            SYSTEM,
+            unit=org.college,
+            person=person,
+            kind=LeadershipKind.DEPUTY,
+            title="副院长",
+            start_date=D(2024, 1, 1),
+            departments=[over],
+        )
+        users[name] = UserFactory(person=person)
+        account_services.grant_role(SYSTEM, user=users[name], role=Role.UNIT_LEADER, unit=org.college)
+    sheet = make_sheet(cycle, org.cashier, SheetStage.LEADER_REVIEW)
+    SheetEvent.objects.create(
+        sheet=sheet,
+        version=1,
+        action=SheetAction.PASS,
+        from_stage=SheetStage.DEPT_REVIEW,
+        to_stage=SheetStage.LEADER_REVIEW,
+        actor_name="财务处处长",
+    )
+    assert send_reminders(timezone.localdate() + dt.timedelta(days=4))["waiting"] == 1
+    note = Notification.objects.get(kind=NotificationKind.WAITING)
+    assert note.recipient_id == users["finance"].pk and "待分管领导审核" in note.text

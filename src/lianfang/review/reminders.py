@@ -29,7 +29,14 @@ from lianfang.risks.vocabulary import SubjectKind
 from . import board, chain
 from .comments_selectors import _sheet_url
 from .models import CyclePhase, Notification, NotificationKind, RiskSheet, SheetStage
-from .selectors_progress import covering, dept_heads, holder_user_ids, supervisors
+from .selectors_progress import (
+    covering,
+    dept_heads,
+    holder_user_ids,
+    overseeing_deputies,
+    supervisors,
+    unit_office,
+)
 from .services.notifications import Draft, create_once, email_pending
 
 DUE_SOON_DAYS = 3
@@ -52,18 +59,6 @@ class Counts:
         }
 
 
-def _unit_supervisors(grants: list[tuple[str, int]], unit_path: str) -> set[int]:
-    """The supervising office of the unit itself; failing that, the nearest one above it."""
-    exact = {u for p, u in grants if p == unit_path}
-    if exact:
-        return exact
-    above = [(p, u) for p, u in grants if p and unit_path.startswith(p)]
-    if not above:
-        return set()
-    nearest = max(len(p) for p, _u in above)
-    return {u for p, u in above if len(p) == nearest}
-
-
 def _subject_text(row: board.Row) -> str:
     if row.kind == SubjectKind.POST:
         return f"{row.department_name}“{row.name}”岗位"
@@ -76,7 +71,7 @@ def _deadline_drafts(cycle: Cycle, today: dt.date) -> list[Draft]:
     full = board.build(system_actor("提醒作业"), cycle, today=today)
     link = reverse("review:board") + f"?cycle={cycle.pk}"
     heads = dept_heads()
-    office = _unit_supervisors(supervisors(), cycle.unit.path)
+    office = unit_office(supervisors(), cycle.unit.path)
     holders = holder_user_ids([r.subject_id for r in full.rows() if r.kind == SubjectKind.POST], today)
     drafts: list[Draft] = []
     for row in full.rows():
@@ -121,12 +116,13 @@ def _waiting_drafts(cycle: Cycle, today: dt.date) -> list[Draft]:
     if not waiting:
         return []
     heads = dept_heads()
-    office = _unit_supervisors(supervisors(), cycle.unit.path)
-    leaders = list(
-        LeadershipRole.objects.filter(unit=cycle.unit, start_date__lte=today)
+    office = unit_office(supervisors(), cycle.unit.path)
+    deputies = overseeing_deputies(cycle.unit_id, today)
+    chiefs = set(
+        LeadershipRole.objects.filter(unit=cycle.unit, kind=LeadershipKind.HEAD, start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .filter(person__user__isnull=False, person__user__is_active=True)
-        .values_list("kind", "person__user__id", "departments__id")
+        .values_list("person__user__id", flat=True)
     )
     drafts: list[Draft] = []
     for sheet in waiting:
@@ -137,9 +133,10 @@ def _waiting_drafts(cycle: Cycle, today: dt.date) -> list[Draft]:
         if sheet.stage == SheetStage.DEPT_REVIEW:
             recipients = covering(heads, sheet.path)
         elif sheet.stage == SheetStage.LEADER_REVIEW:
-            recipients = {u for k, u, d in leaders if k == LeadershipKind.DEPUTY and d == sheet.department_id}
+            # The deputies who may check it: overseeing its department or one above (org.leadership).
+            recipients = covering(deputies, sheet.path)
         elif sheet.stage == SheetStage.DECISION:
-            recipients = office | {u for k, u, _d in leaders if k == LeadershipKind.HEAD}
+            recipients = office | chiefs
         else:
             recipients = set(office)
         text = f"待处理：{sheet}自{since:%Y-%m-%d}起处于“{sheet.get_stage_display()}”，请及时审核"

@@ -14,7 +14,7 @@ from lianfang.core.actor import Actor
 from lianfang.core.errors import NotFoundError
 from lianfang.cycles.models import Cycle
 from lianfang.cycles.selectors import cycles, unit_path_of
-from lianfang.org.models import PostAssignment
+from lianfang.org.models import LeadershipKind, LeadershipRole, PostAssignment
 
 from .models import CyclePhase, Notification, Phase
 
@@ -102,6 +102,32 @@ def role_holders(role: str) -> list[tuple[str, int]]:
 def covering(grants: list[tuple[str, int]], path: str) -> set[int]:
     """The users whose grant's node covers the path."""
     return {user_id for scope_path, user_id in grants if scope_path and path.startswith(scope_path)}
+
+
+def unit_office(grants: list[tuple[str, int]], unit_path: str) -> set[int]:
+    """The supervising office of the unit itself; failing that, the nearest one above it (from the
+    `supervisors()` grants)."""
+    exact = {u for p, u in grants if p == unit_path}
+    if exact:
+        return exact
+    above = [(p, u) for p, u in grants if p and unit_path.startswith(p)]
+    if not above:
+        return set()
+    nearest = max(len(p) for p, _u in above)
+    return {u for p, u in above if len(p) == nearest}
+
+
+def overseeing_deputies(unit_id: int, today: dt.date | None = None) -> list[tuple[str, int]]:
+    """(path of an overseen department, user id) of the unit's current 分管 deputies with an active account,
+    for `covering`: a deputy oversees a department's sub-departments too (as org.leadership.oversees)."""
+    today = today or timezone.localdate()
+    rows = (
+        LeadershipRole.objects.filter(unit_id=unit_id, kind=LeadershipKind.DEPUTY, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(person__user__isnull=False, person__user__is_active=True)
+        .values_list("departments__path", "person__user__id")
+    )
+    return [(path, user_id) for path, user_id in rows if path]
 
 
 def dept_heads() -> list[tuple[str, int]]:

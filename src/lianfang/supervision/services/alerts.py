@@ -14,7 +14,6 @@ re-running the job sends nothing twice; it is e-mailed after commit when an SMTP
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,10 +23,16 @@ from lianfang.audit.services import record_change
 from lianfang.core.actor import Actor
 from lianfang.core.errors import Checker, NotFoundError, ServiceError
 from lianfang.core.writing import clean_input
-from lianfang.org.models import LeadershipKind, LeadershipRole, Unit
+from lianfang.org.models import Unit
 from lianfang.review.models import NotificationKind
-from lianfang.review.reminders import _unit_supervisors
-from lianfang.review.selectors_progress import covering, dept_heads, holder_user_ids, supervisors
+from lianfang.review.selectors_progress import (
+    covering,
+    dept_heads,
+    holder_user_ids,
+    overseeing_deputies,
+    supervisors,
+    unit_office,
+)
 from lianfang.review.services.notifications import Draft, create_once, email_pending
 
 from ..models import Alert, AlertLevel, AlertState, AppealState
@@ -90,31 +95,14 @@ def describe(alert: Alert) -> str:
     return "，".join(parts)
 
 
-def _deputies(alert: Alert) -> set[int]:
-    """Active accounts of the current 分管领导 overseeing the alert's department (or a department above)."""
-    if alert.department_id is None:
-        return set()
-    path = alert.department.path  # type: ignore[union-attr]
-    today = timezone.localdate()
-    rows = (
-        LeadershipRole.objects.filter(
-            unit_id=alert.unit_id, kind=LeadershipKind.DEPUTY, start_date__lte=today
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .filter(person__user__isnull=False, person__user__is_active=True)
-        .values_list("person__user__id", "departments__path")
-    )
-    return {user_id for user_id, dept_path in rows if dept_path and path.startswith(dept_path)}
-
-
 def recipients(alert: Alert) -> set[int]:
     """Who is told when the alert is issued (see the module's description)."""
     where = alert.department.path if alert.department_id else alert.path  # type: ignore[union-attr]
     if alert.level in CARDS:
         found = covering(dept_heads(), where)
         if alert.level == AlertLevel.RED:
-            found |= _deputies(alert)
-            found |= _unit_supervisors(supervisors(), alert.unit.path)
+            found |= covering(overseeing_deputies(alert.unit_id), where)
+            found |= unit_office(supervisors(), alert.unit.path)
         return found
     if alert.post_id is None:
         return set()
@@ -234,7 +222,7 @@ def appeal(actor: Actor, alert: Alert, reason: str) -> Alert:
     alert.appealed_by = actor.name[:200]
     alert.appealed_at = timezone.now()
     _save(actor, alert, before)
-    office = _unit_supervisors(supervisors(), alert.unit.path)
+    office = unit_office(supervisors(), alert.unit.path)
     text = f"待处理申诉：{describe(alert)}（申诉人：{alert.appealed_by}）"
     _notify(office, NotificationKind.WAITING, text, alert_url(alert), f"alert:{alert.pk}:appealed")
     return alert
