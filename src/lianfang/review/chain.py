@@ -136,16 +136,8 @@ def reached(kind: str, stage: str, target: str) -> bool:
     return rank(kind, stage) >= chain.index(target)
 
 
-_GLOBAL_ORDER = (
-    St.DRAFT,
-    St.COMMENTING,
-    St.DEPT_REVIEW,
-    St.LEADER_REVIEW,
-    St.OFFICE_CHECK,
-    St.DECISION,
-    St.APPROVED,
-    St.PUBLISHED,
-)
+# Every stage in order: a post's chain, the longest, has them all.
+_GLOBAL_ORDER = CHAINS[SubjectKind.POST]
 
 # What must be done by the end of each phase (seed 002 §五): the investigation ends with the sheets handed
 # in, the assessment with their grades decided by the leadership, the mechanism with the measures published.
