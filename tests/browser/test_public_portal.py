@@ -10,12 +10,12 @@ from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
 from lianfang.portal.models import Feedback
-from tests.browser.test_risk_register import ARTIFACTS, browser  # noqa: F401 (the fixture)
+from tests.browser.support import ARTIFACTS
 from tests.portal.conftest import Portal, portal  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def phone(browser: Browser) -> Iterator[Page]:
     cache.clear()
     context = browser.new_context(
         viewport={"width": 390, "height": 844},

@@ -18,7 +18,7 @@ from lianfang.review.models import RiskSheet, SheetStage
 from lianfang.review.services.sheets import open_sheet
 from lianfang.risks.services import MeasureData, add_measure, assess
 from lianfang.risks.vocabulary import MeasureCategory
-from tests.browser.test_risk_register import ARTIFACTS, browser  # noqa: F401 - the shared fixture
+from tests.browser.support import ARTIFACTS
 from tests.conftest import TwoUnits
 from tests.factories import PASSWORD, SYSTEM, UserFactory, make_cycle, user_with_role
 from tests.risk_factories import make_risk, post_risk_data
@@ -82,7 +82,7 @@ def test_a_sheet_goes_the_whole_chain_with_different_people(
     live_server: object,
     org: TwoUnits,
     sheet_id: int,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
 ) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
     url = f"{base}/review/sheets/{sheet_id}/"
