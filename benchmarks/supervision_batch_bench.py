@@ -41,7 +41,6 @@ import django
 
 django.setup()
 
-import chinese_calendar  # noqa: E402
 import duckdb  # noqa: E402
 
 from lianfang.supervision.engine.model import PowerModel, compile_power  # noqa: E402
@@ -55,6 +54,7 @@ from lianfang.supervision.simulate import (  # noqa: E402
     write_csv,
 )
 from lianfang.workdays.counting import WorkCalendar  # noqa: E402
+from lianfang.workdays.services import chinesecalendar_calendar  # noqa: E402
 
 TARGET_S = 1.0
 TARGET_MB = 1024
@@ -78,14 +78,7 @@ CACHE = Path(tempfile.gettempdir()) / "lianfang-supervision-bench"
 
 
 def calendar() -> WorkCalendar:
-    years = frozenset({2025, 2026})
-    return WorkCalendar(
-        covered_years=years,
-        holidays=frozenset(
-            d for d in chinese_calendar.constants.holidays if d.year in years and d.weekday() < 5
-        ),
-        workdays=frozenset(d for d in chinese_calendar.constants.workdays if d.year in years),
-    )
+    return chinesecalendar_calendar({2025, 2026})
 
 
 def setup(flows: int) -> tuple[list[PowerModel], WorkCalendar, Staffing]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import chinese_calendar
 import pandas as pd
 import pm4py
 from pm4py.algo.conformance.tokenreplay.variants.token_replay import Parameters
@@ -26,6 +25,7 @@ from lianfang.supervision.engine.model import PowerModel, compile_power
 from lianfang.supervision.engine.run import Checker, EventRow
 from lianfang.supervision.simulate import Rates, simulate, staffing_for, synthetic_flows
 from lianfang.workdays.counting import WorkCalendar
+from lianfang.workdays.services import chinesecalendar_calendar
 
 FLOW_RULES = {"skipped_step", "out_of_order", "unknown_step"}
 START, END = dt.date(2025, 3, 3), dt.date(2026, 6, 30)
@@ -44,14 +44,7 @@ RATES = Rates(
 
 
 def calendar() -> WorkCalendar:
-    years = frozenset({2025, 2026})
-    return WorkCalendar(
-        covered_years=years,
-        holidays=frozenset(
-            d for d in chinese_calendar.constants.holidays if d.year in years and d.weekday() < 5
-        ),
-        workdays=frozenset(d for d in chinese_calendar.constants.workdays if d.year in years),
-    )
+    return chinesecalendar_calendar({2025, 2026})
 
 
 def petri_net(model: PowerModel) -> tuple[PetriNet, Marking, Marking]:

@@ -15,6 +15,7 @@ from lianfang.powers.flowspec import DiscretionSpec, FlowSpec, SeparationSpec, S
 from lianfang.supervision.engine.model import compile_power
 from lianfang.supervision.engine.run import Checker, EventRow, Held
 from lianfang.workdays.counting import WorkCalendar
+from lianfang.workdays.services import chinesecalendar_calendar
 
 # 2026-03-02 is a Monday; March 2026 has no holidays. 2026-04-03..06 is 清明 (Fri 3rd? see calendar).
 MON = dt.date(2026, 3, 2)
@@ -22,14 +23,7 @@ W = LimitUnit.WORKING_DAYS
 
 
 def calendar() -> WorkCalendar:
-    from chinese_calendar.constants import holidays, workdays
-
-    years = frozenset({2025, 2026})
-    return WorkCalendar(
-        covered_years=years,
-        holidays=frozenset(d for d in holidays if d.year in years and d.weekday() < 5),
-        workdays=frozenset(d for d in workdays if d.year in years),
-    )
+    return chinesecalendar_calendar({2025, 2026})
 
 
 def flow() -> FlowSpec:

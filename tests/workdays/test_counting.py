@@ -12,19 +12,14 @@ from hypothesis import strategies as st
 
 from lianfang.core.vocabulary import LimitUnit
 from lianfang.workdays.counting import MissingCalendarYear, WorkCalendar
-from lianfang.workdays.services import chinesecalendar_days
+from lianfang.workdays.services import chinesecalendar_calendar
 
 FIRST, LAST = min(d.year for d in constants.holidays), max(d.year for d in constants.holidays)
 D = dt.date
 
 
 def build(years: range = range(FIRST, LAST + 1)) -> WorkCalendar:
-    days = [d for y in years for d in chinesecalendar_days(y)]
-    return WorkCalendar(
-        covered_years=frozenset(years),
-        holidays=frozenset(d.date for d in days if d.kind == "holiday"),
-        workdays=frozenset(d.date for d in days if d.kind == "workday"),
-    )
+    return chinesecalendar_calendar(years)
 
 
 CAL = build()

@@ -19,7 +19,7 @@ from lianfang.core.actor import Actor
 from lianfang.core.errors import Checker, PermissionDeniedError, ServiceError
 from lianfang.core.importing import parse_date
 
-from .counting import weekend
+from .counting import WorkCalendar, weekend
 from .models import FIRST_YEAR, LAST_YEAR, CalendarSource, CalendarVersion, CalendarYear, DayKind, SpecialDay
 
 # chinesecalendar's English holiday names in Chinese.
@@ -77,6 +77,18 @@ def chinesecalendar_days(year: int) -> list[DayInput]:
         if d.year == year and weekend(d)
     ]
     return sorted(days, key=lambda x: x.date)
+
+
+def chinesecalendar_calendar(years: Iterable[int]) -> WorkCalendar:
+    """The calendar of these years straight from chinesecalendar, without the database (tests, benchmarks
+    and simulations that need real holidays but no stored calendar)."""
+    covered = frozenset(years)
+    days = [d for y in sorted(covered) for d in chinesecalendar_days(y)]
+    return WorkCalendar(
+        covered_years=covered,
+        holidays=frozenset(d.date for d in days if d.kind == DayKind.HOLIDAY),
+        workdays=frozenset(d.date for d in days if d.kind == DayKind.WORKDAY),
+    )
 
 
 def days_json(days: Iterable[SpecialDay | DayInput]) -> dict[str, dict[str, str]]:
