@@ -98,6 +98,28 @@ def run_wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str,
     }
 
 
+def build_demo(prefix: str, script: str) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """A temporary data folder on SQLite (as the targets say) with the demo built by `script` in a child
+    process; returns the folder, the environment for servers over it, and the UPPERCASE facts it printed."""
+    data = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {
+        **os.environ,
+        "LIANFANG_DATA_DIR": str(data),
+        "DJANGO_SETTINGS_MODULE": "lianfang.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+        "DEBUG": "0",
+    }
+    env.pop("DATABASE_URL", None)
+    built = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    if built.returncode != 0:
+        shutil.rmtree(data, ignore_errors=True)
+        raise SystemExit(f"演示数据载入失败：\n{built.stderr[-3000:]}")
+    facts = dict(line.split(" ", 1) for line in built.stdout.splitlines() if line.split(" ", 1)[0].isupper())
+    return data, env, facts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -107,22 +129,8 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("需要 wrk：apt-get install wrk")
 
-    data = Path(tempfile.mkdtemp(prefix="lianfang-portal-bench-"))
-    env = {
-        **os.environ,
-        "LIANFANG_DATA_DIR": str(data),
-        "DJANGO_SETTINGS_MODULE": "lianfang.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "DEBUG": "0",
-    }
-    env.pop("DATABASE_URL", None)  # SQLite, as the target says
     started = time.perf_counter()
-    built = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", BUILD], env=env, capture_output=True, text=True, check=False
-    )
-    if built.returncode != 0:
-        raise SystemExit(f"演示数据载入失败：\n{built.stderr[-3000:]}")
-    facts = dict(line.split(" ", 1) for line in built.stdout.splitlines() if line.split(" ", 1)[0].isupper())
+    data, env, facts = build_demo("lianfang-portal-bench-", BUILD)
     print(f"demo built in {time.perf_counter() - started:.1f} s: {facts['PUBLICATIONS']} publications")
 
     port = free_port()

@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from portal_bench import LUA as P95_LUA
-from portal_bench import ROOT, free_port, run_wrk, wait_until_up
+from portal_bench import ROOT, build_demo, free_port, run_wrk, wait_until_up
 
 TARGET_RPS = 500.0
 RUNS = itertools.count(1)
@@ -186,22 +185,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("需要 wrk：apt-get install wrk")
-    data = Path(tempfile.mkdtemp(prefix="lianfang-stream-bench-"))
-    env = {
-        **os.environ,
-        "LIANFANG_DATA_DIR": str(data),
-        "DJANGO_SETTINGS_MODULE": "lianfang.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "DEBUG": "0",
-    }
-    env.pop("DATABASE_URL", None)  # SQLite, as the target says
     started = time.perf_counter()
-    built = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", BUILD], env=env, capture_output=True, text=True, check=False
-    )
-    if built.returncode != 0:
-        raise SystemExit(f"演示数据载入失败：\n{built.stderr[-3000:]}")
-    facts = dict(line.split(" ", 1) for line in built.stdout.splitlines() if line.split(" ", 1)[0].isupper())
+    data, env, facts = build_demo("lianfang-stream-bench-", BUILD)
     print(
         f"demo built in {time.perf_counter() - started:.1f} s; power {facts['POWER']}, steps {facts['STEPS']}"
     )
