@@ -235,6 +235,8 @@ def evaluate_cases(actor: Actor, case_ids: Iterable[int], today: date | None = N
 def _apply(
     ref: Reference, cases: list[Case], rows: list[EventRow], findings: list[Finding], result: Evaluated
 ) -> None:
+    """Bring the alerts and due dates of one unit's cases up to date, in a fixed number of queries however
+    many cases a run takes (the queued mode checks hundreds at once)."""
     found: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
         found[int(f.case_id)].append(f)
@@ -242,36 +244,68 @@ def _apply(
     for r in rows:
         if r.suspend_from and r.suspend_to:
             suspensions[int(r.case_id)].append((r.suspend_from, r.suspend_to))
+    existing: dict[int, dict[str, Alert]] = defaultdict(dict)
+    for alert in Alert.objects.filter(case__in=cases).only("pk", "case_id", "fingerprint", "state"):
+        existing[alert.case_id][alert.fingerprint] = alert
+    named = Named.of(cases[0].unit_id if cases else 0, findings, ref, cases)
+    new: list[Alert] = []
+    stale: list[int] = []
+    now = timezone.now()
     for case in cases:
-        created, dropped = _sync_alerts(case, found.get(case.pk, []), ref)
-        result.created += created
-        result.dropped += dropped
+        created, dropped = _sync_alerts(case, found.get(case.pk, []), existing[case.pk], ref, named)
+        new.extend(created)
+        stale.extend(dropped)
         try:
             _due_dates(case, ref.checker.calendar, suspensions.get(case.pk, []))
         except MissingCalendarYear:
             result.missing_calendar += 1
-        case.evaluated_at = timezone.now()
-        case.save(update_fields=["promised_due", "statutory_due", "evaluated_at"])
+        case.evaluated_at = now
+    Alert.objects.bulk_create(new)
+    if stale:
+        Alert.objects.filter(pk__in=stale).delete()
+    Case.objects.bulk_update(cases, ["promised_due", "statutory_due", "evaluated_at"])
+    result.created += len(new)
+    result.dropped += len(stale)
     result.cases += len(cases)
 
 
-def _sync_alerts(case: Case, findings: list[Finding], ref: Reference) -> tuple[int, int]:
-    existing = {a.fingerprint: a for a in case.alerts.all()}
+@dataclass
+class Named:
+    """Who and what the findings of a run name: the people by staff number, the risk point on each step."""
+
+    people: dict[str, Person]
+    risks: dict[int, RiskPoint]
+
+    @classmethod
+    def of(cls, unit_id: int, findings: list[Finding], ref: Reference, cases: list[Case]) -> Named:
+        flows = {c.pk: c.flow_id or 0 for c in cases}
+        steps = {
+            step.pk
+            for f in findings
+            if (step := ref.steps.get((flows.get(int(f.case_id), 0), f.step_code))) is not None
+        }
+        people = {
+            p.staff_no: p
+            for p in Person.objects.filter(unit_id=unit_id, staff_no__in={f.resource for f in findings})
+        }
+        risks: dict[int, RiskPoint] = {}
+        for risk in RiskPoint.objects.filter(step_id__in=steps).order_by("level", "pk"):
+            risks.setdefault(risk.step_id or 0, risk)
+        return cls(people, risks)
+
+
+def _sync_alerts(
+    case: Case, findings: list[Finding], existing: dict[str, Alert], ref: Reference, named: Named
+) -> tuple[list[Alert], list[int]]:
+    """The alerts to create for new findings, and the pending ones whose finding has gone."""
     wanted = {f"{f.rule}:{f.step_code}": f for f in findings}
     power = ref.powers.get(case.power_id) or case.power
     levels = ref.levels.get(case.power_id, {})
-    people = {
-        p.staff_no: p
-        for p in Person.objects.filter(unit_id=case.unit_id, staff_no__in={f.resource for f in findings})
-    }
     new: list[Alert] = []
     for key, f in wanted.items():
         if key in existing:
             continue
         step = ref.steps.get((case.flow_id or 0, f.step_code))
-        risk = (
-            RiskPoint.objects.filter(step=step).order_by("level", "pk").first() if step is not None else None
-        )
         new.append(
             Alert(
                 unit_id=case.unit_id,
@@ -286,17 +320,14 @@ def _sync_alerts(case: Case, findings: list[Finding], ref: Reference) -> tuple[i
                 step=step,
                 department_id=power.department_id,
                 post=step.post if step is not None else None,
-                person=people.get(f.resource),
-                risk=risk,
+                person=named.people.get(f.resource),
+                risk=named.risks.get(step.pk) if step is not None else None,
                 detail=describe(f, step.name if step is not None else ""),
                 facts={"n1": f.n1, "n2": f.n2, "n3": f.n3, "resource": f.resource},
             )
         )
-    Alert.objects.bulk_create(new)
     stale = [a.pk for k, a in existing.items() if k not in wanted and a.state == AlertState.PENDING]
-    if stale:
-        Alert.objects.filter(pk__in=stale).delete()
-    return len(new), len(stale)
+    return new, stale
 
 
 def evaluate_open_cases(actor: Actor, today: date | None = None, batch: int = 500) -> Evaluated:
