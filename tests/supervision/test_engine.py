@@ -14,7 +14,7 @@ from lianfang.core.vocabulary import LimitUnit
 from lianfang.powers.flowspec import DiscretionSpec, FlowSpec, SeparationSpec, StepSpec, TransitionSpec
 from lianfang.supervision.engine.model import compile_power
 from lianfang.supervision.engine.run import Checker, EventRow, Held
-from lianfang.workdays.counting import WorkCalendar
+from lianfang.workdays.counting import MissingCalendarYear, WorkCalendar
 from lianfang.workdays.services import chinesecalendar_calendar
 
 # 2026-03-02 is a Monday; March 2026 has no holidays. 2026-04-03..06 is 清明 (Fri 3rd? see calendar).
@@ -80,8 +80,7 @@ def case(cid: str, *steps: tuple, completes_last: bool = True) -> list[EventRow]
                 activity,
                 at(day),
                 resource,
-                completes=completes_last and i == len(steps) - 1,
-                **extra,
+                **{"completes": completes_last and i == len(steps) - 1, **extra},
             )
         )
     return rows
@@ -166,6 +165,18 @@ CASES: dict[str, tuple[list[EventRow], set[tuple[str, str]]]] = {
             ("out_of_order", "S2"),
         },
     ),
+    "completed on a step not in the flowchart": (
+        case(
+            "odd-done",
+            ("S1", 0, "p1"),
+            ("S2", 1, "p2"),
+            ("X9", 2, "p3", {"completes": True}),
+            ("S3", 3, "p3"),
+            completes_last=False,
+        ),
+        # Completion is when X9 came: S2 was the last known step then, and S3 came after it.
+        {("unknown_step", "X9"), ("skipped_step", "S2"), ("reopened", "S3")},
+    ),
     "wrong post": (
         case("post", ("S1", 0, "p9"), ("S2", 1, "p2"), ("S3", 2, "p3"), ("S4", 3, "p1")),
         {("wrong_post", "S4")},
@@ -215,6 +226,28 @@ def test_the_acceptance_day_is_not_counted_and_holidays_are_skipped() -> None:
     assert checker.check_rows(s1_then_s2(third), dt.date(2026, 4, 20)) == []
     late = checker.check_rows(s1_then_s2(fourth), dt.date(2026, 4, 20))
     assert [(f.rule, f.step_code, f.n1, f.n2) for f in late] == [("step_overdue", "S2", 4, 3)]
+
+
+def test_a_year_missing_from_the_calendar_is_refused_in_both_modes(checker: Checker, tmp_path: Path) -> None:
+    early = [EventRow("early", "P1", "S1", dt.datetime(2024, 12, 30, 9), "p1")]
+    with pytest.raises(MissingCalendarYear) as before:
+        checker.check_rows(early, TODAY)
+    assert before.value.year == 2024
+    # The first day of a covered year still needs the day before it (the day of acceptance is not counted).
+    new_year = [EventRow("ny", "P1", "S1", dt.datetime(2025, 1, 1, 9), "p1")]
+    with pytest.raises(MissingCalendarYear):
+        checker.check_rows(new_year, TODAY)
+    with pytest.raises(MissingCalendarYear) as after:
+        checker.check_rows(case("ok", *GOOD), dt.date(2027, 1, 4))
+    assert after.value.year == 2027
+    log = tmp_path / "early.csv"
+    log.write_text(
+        "case_id,power_code,activity,timestamp,resource\nearly,P1,S1,2024-12-30T09:00:00+08:00,p1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MissingCalendarYear):
+        checker.check_csv(log, TODAY)
+    assert checker.check_rows(case("ok", *GOOD), TODAY) == []  # and the checker goes on working
 
 
 def test_rules_switched_off_for_a_power_do_not_fire() -> None:

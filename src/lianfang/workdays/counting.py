@@ -198,6 +198,18 @@ class WorkCalendar:
             for i in range(first, end.toordinal() - self._base + 1)
         ]
 
+    def span_table(self) -> list[tuple[date, bool, int]]:
+        """Every date from the day before the first covered year to the last day of the last one, with whether
+        it is a working day and its serial (working days counted from the start). Years inside the span that
+        are not covered count no working days: callers check coverage (`covers`) for the dates they use."""
+        if not self.covered_years:
+            return []
+        first = date.fromordinal(self._base)
+        return [(first - ONE_DAY, False, 0)] + [
+            (date.fromordinal(self._base + i), bool(self._work[i]), self._serial[i])
+            for i in range(len(self._serial))
+        ]
+
     def year_days(self, year: int) -> list[tuple[date, bool]]:
         """Every day of a covered year with whether it is a working day (for the month grids)."""
         return [(d, w) for d, w, _n in self.serial_table(date(year, 1, 1), date(year, 12, 31))]

@@ -1,4 +1,4 @@
-"""The supervision rules, written once as one DuckDB query over the engine's tables (see `tables.py`).
+"""The supervision rules, written once as one DuckDB query over the engine's tables (see `run.py`).
 
 The same query checks a whole event log (batch) and one case's events (streaming), so both modes find the
 same alerts. It returns one row per finding: case, power, rule, step, person (resource) and up to three
@@ -12,28 +12,58 @@ dates are the difference of their serials, so the day of acceptance is not count
 own limit, the case against its promised (预警 before, 黄牌 after) and statutory (红牌) limits, less the
 working days of suspensions (听证、鉴定、专家评审…); a calendar-day limit that ends on a rest day moves to
 the next working day.
+
+The events come from `{source}`: a CSV reader (batch) or a small table (streaming), read once into `ev`,
+each joined to its step and its date's serial as it is read. Speed (the batch benchmark checks a million
+events): the case facts (first day, completion) come from one grouping; a known step's predecessor, its
+date's serial and the next step's time come from one window.
+
+Besides the findings, the query returns one row of rule `SPAN` (sorted first): the events and cases read,
+and the first and last dates the check relies on (as day numbers), so that the caller refuses a log that
+reaches a year the calendar lacks.
 """
 
 from __future__ import annotations
 
+SPAN = "~span"
+
 RULES_SQL = """
 WITH
-ev AS (
-    SELECT e.*, CAST(e.ts AS DATE) AS d, s.step_code IS NOT NULL AS known, s.post_id, s.lim,
-           s.unit AS lim_unit, s.is_start, s.is_end, s.ord
-    FROM events e
+ev AS MATERIALIZED (
+    SELECT e.case_id, e.power_code, e.activity, e.ts, e.resource, e.amount, e.violation, e.suspend_from,
+           e.suspend_to, e.completes, CAST(e.ts AS DATE) AS d, s.step_code IS NOT NULL AS known, s.post_id,
+           s.lim, s.unit AS lim_unit, s.is_start, s.is_end, s.ord, cd.serial
+    FROM ({source}) e
     LEFT JOIN steps s ON s.power_code = e.power_code AND s.step_code = e.activity
+    LEFT JOIN cal cd ON cd.d = CAST(e.ts AS DATE)
 ),
 kev AS (
     SELECT *,
            lag(activity) OVER w AS prev_step,
-           CAST(lag(ts) OVER w AS DATE) AS prev_d,
-           row_number() OVER w AS k
+           lag(d) OVER w AS prev_d,
+           lag(serial) OVER w AS prev_serial,
+           lead(ts) OVER w AS next_ts,
+           row_number() OVER w AS k,
+           -- Completion as the known steps see it; `kd` corrects it for a completion sent on an unknown step.
+           min(ts) FILTER (WHERE completes) OVER (PARTITION BY case_id) AS done_known
     FROM ev WHERE known
-    WINDOW w AS (PARTITION BY case_id ORDER BY ts, ord, activity)
+    WINDOW w AS (PARTITION BY case_id ORDER BY ts, ord)
+),
+cases AS (
+    SELECT case_id, any_value(power_code) AS power_code, min(d) AS a, max(d) AS last_d,
+           max(suspend_to) AS last_suspended, min(ts) FILTER (WHERE completes) AS done_ts, count(*) AS events
+    FROM ev GROUP BY case_id
 ),
 done AS (
-    SELECT case_id, min(ts) AS done_ts FROM ev WHERE completes GROUP BY case_id
+    SELECT case_id, done_ts FROM cases WHERE done_ts IS NOT NULL
+),
+done_unknown AS (
+    SELECT case_id, min(ts) AS t FROM ev WHERE completes AND NOT known GROUP BY case_id
+),
+-- The known steps with their case's completion time (a join with a tiny table, not with every case).
+kd AS (
+    SELECT kev.*, CASE WHEN u.t IS NULL THEN kev.done_known ELSE least(u.t, kev.done_known) END AS done_ts
+    FROM kev LEFT JOIN done_unknown u USING (case_id)
 ),
 spans AS (
     SELECT DISTINCT case_id, suspend_from AS f, suspend_to AS t
@@ -48,22 +78,16 @@ susp AS (
     JOIN cal ct ON ct.d = s.t
     GROUP BY s.case_id
 ),
-cases AS (
-    SELECT ev.case_id, any_value(ev.power_code) AS power_code, min(ev.d) AS a,
-           any_value(done.done_ts) IS NOT NULL AS completed,
-           coalesce(CAST(any_value(done.done_ts) AS DATE), CAST($today AS DATE)) AS e
-    FROM ev LEFT JOIN done USING (case_id)
-    GROUP BY ev.case_id
-),
 timing AS (
-    SELECT c.*, p.promised, p.promised_unit, p.statutory, p.statutory_unit, p.days_before,
+    SELECT c.case_id, c.power_code, c.a, c.done_ts IS NOT NULL AS completed, ce.d AS e,
+           p.promised, p.promised_unit, p.statutory, p.statutory_unit, p.days_before,
            ce.serial - ca.serial - coalesce(s.work_days, 0) AS work_used,
            coalesce(s.cal_days, 0) AS cal_susp,
            ce.serial AS e_serial
     FROM cases c
     JOIN powers p USING (power_code)
     JOIN cal ca ON ca.d = c.a
-    JOIN cal ce ON ce.d = c.e
+    JOIN cal ce ON ce.d = coalesce(CAST(c.done_ts AS DATE), CAST($today AS DATE))
     LEFT JOIN susp s USING (case_id)
 ),
 due AS (
@@ -78,30 +102,27 @@ due AS (
                 WHEN t.statutory_unit = 'calendar' THEN t.e > sn.next_work
                 ELSE t.work_used > t.statutory END AS statutory_over
     FROM timing t
-    -- The due dates of calendar-day limits, moved to the next working day (joins, not subqueries: fast).
     LEFT JOIN cal pn
         ON t.promised_unit = 'calendar' AND pn.d = t.a + CAST(t.promised + t.cal_susp AS INTEGER)
     LEFT JOIN cal pd ON pd.d = pn.next_work
     LEFT JOIN cal sn
         ON t.statutory_unit = 'calendar' AND sn.d = t.a + CAST(t.statutory + t.cal_susp AS INTEGER)
 ),
-last_step AS (
-    SELECT kev.case_id, any_value(kev.power_code) AS power_code, arg_max(kev.activity, kev.k) AS activity,
-           arg_max(kev.resource, kev.k) AS resource, arg_max(kev.is_end, kev.k) AS is_end
-    FROM kev JOIN done USING (case_id) WHERE kev.ts <= done.done_ts
-    GROUP BY kev.case_id
-),
 step_time AS (
-    SELECT kev.*,
+    SELECT kev.case_id, kev.power_code, kev.activity, kev.resource, kev.lim,
            CASE WHEN kev.lim_unit = 'calendar' THEN datediff('day', kev.prev_d, kev.d)
-                ELSE c2.serial - c1.serial END AS days,
+                ELSE kev.serial - kev.prev_serial END AS days,
            CASE WHEN kev.lim_unit = 'calendar' THEN kev.d > cn.next_work
-                ELSE c2.serial - c1.serial > kev.lim END AS over
+                ELSE kev.serial - kev.prev_serial > kev.lim END AS over
     FROM kev
-    JOIN cal c1 ON c1.d = kev.prev_d
-    JOIN cal c2 ON c2.d = kev.d
-    LEFT JOIN cal cn ON cn.d = kev.prev_d + CAST(kev.lim AS INTEGER)
+    LEFT JOIN cal cn
+        ON cn.d = CASE WHEN kev.lim_unit = 'calendar' THEN kev.prev_d + CAST(kev.lim AS INTEGER) END
     WHERE kev.k > 1 AND kev.lim IS NOT NULL
+),
+sep_first AS (
+    SELECT ev.case_id, ev.resource, s.b
+    FROM ev JOIN seps s ON s.power_code = ev.power_code AND s.a = ev.activity
+    WHERE ev.resource <> ''
 ),
 found AS (
     SELECT case_id, power_code, 'unknown_step' AS rule, activity AS step_code, resource,
@@ -120,7 +141,8 @@ found AS (
     WHERE kev.k > 1 AND t.src IS NULL
     UNION ALL
     SELECT case_id, power_code, 'skipped_step', activity, resource, NULL, NULL, NULL
-    FROM last_step WHERE NOT is_end
+    FROM kd
+    WHERE ts <= done_ts AND (next_ts IS NULL OR next_ts > done_ts) AND NOT is_end
     UNION ALL
     SELECT case_id, power_code, 'step_overdue', activity, resource, days, lim, NULL
     FROM step_time WHERE over
@@ -135,18 +157,19 @@ found AS (
     FROM due WHERE statutory_over
     UNION ALL
     SELECT DISTINCT e2.case_id, e2.power_code, 'separation', e2.activity, e2.resource, NULL, NULL, NULL
-    FROM ev e1
-    JOIN seps s ON s.power_code = e1.power_code AND s.a = e1.activity
-    JOIN ev e2 ON e2.case_id = e1.case_id AND e2.activity = s.b AND e2.resource = e1.resource
-    WHERE e1.resource <> ''
+    FROM sep_first e1
+    JOIN ev e2 ON e2.case_id = e1.case_id AND e2.activity = e1.b AND e2.resource = e1.resource
     UNION ALL
     SELECT ev.case_id, ev.power_code, 'discretion', ev.activity, ev.resource, ev.amount, x.lo, x.hi
     FROM ev JOIN disc x ON x.power_code = ev.power_code AND x.violation = ev.violation
     WHERE ev.amount IS NOT NULL
       AND ((x.lo IS NOT NULL AND ev.amount < x.lo) OR (x.hi IS NOT NULL AND ev.amount > x.hi))
     UNION ALL
+    SELECT case_id, power_code, 'reopened', activity, resource, NULL, NULL, NULL
+    FROM kd WHERE ts > done_ts
+    UNION ALL
     SELECT ev.case_id, ev.power_code, 'reopened', ev.activity, ev.resource, NULL, NULL, NULL
-    FROM ev JOIN done USING (case_id) WHERE ev.ts > done.done_ts
+    FROM ev JOIN done USING (case_id) WHERE NOT ev.known AND ev.ts > done.done_ts
     UNION ALL
     SELECT ev.case_id, ev.power_code, 'wrong_post', ev.activity, ev.resource, NULL, NULL, NULL
     FROM ev
@@ -160,5 +183,11 @@ SELECT case_id, power_code, rule, step_code, min(resource) AS resource, max(n1) 
 FROM found
 WHERE NOT EXISTS (SELECT 1 FROM off WHERE off.power_code = found.power_code AND off.rule = found.rule)
 GROUP BY case_id, power_code, rule, step_code
+UNION ALL
+SELECT '', '', '~span', CAST(coalesce(sum(events), 0) AS VARCHAR), CAST(count(*) AS VARCHAR),
+       datediff('day', DATE '1970-01-01', min(a)),
+       datediff('day', DATE '1970-01-01', max(last_d)),
+       datediff('day', DATE '1970-01-01', max(last_suspended))
+FROM cases
 ORDER BY case_id, rule, step_code
 """

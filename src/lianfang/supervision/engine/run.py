@@ -1,8 +1,8 @@
 """Loading the engine's tables into DuckDB and running the rules (rules.RULES_SQL) over them.
 
-`Checker` holds one in-memory DuckDB connection with the flowcharts, the people and the calendar loaded;
-`check_rows` runs the rules over a handful of events (streaming), `check_csv` over a whole log read by
-DuckDB straight from the file (batch). Both run the same query.
+`Checker` holds one in-memory DuckDB connection with the flowcharts, the people and the whole calendar
+loaded; `check_rows` runs the rules over a handful of events (streaming), `check_csv` over a whole log read by
+DuckDB straight from the file (batch). Both run the same query (rules.RULES_SQL), over a different source.
 """
 
 from __future__ import annotations
@@ -17,16 +17,23 @@ from typing import Any
 import duckdb
 
 from lianfang.core.vocabulary import LimitUnit
-from lianfang.workdays.counting import WorkCalendar
+from lianfang.workdays.counting import MissingCalendarYear, WorkCalendar
 
 from .model import PowerModel
-from .rules import RULES_SQL
+from .rules import RULES_SQL, SPAN
 
 TIME_ZONE = "Asia/Shanghai"
+EPOCH = date(1970, 1, 1)
 
 EVENT_COLUMNS = (
     "case_id VARCHAR, power_code VARCHAR, activity VARCHAR, ts TIMESTAMP, resource VARCHAR, amount DOUBLE, "
     "violation VARCHAR, suspend_from DATE, suspend_to DATE, completes BOOLEAN"
+)
+# The source of the streaming mode: the columns of EventRow, passed as one list each.
+EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.split(", ")]
+UNNEST_EVENTS = "SELECT " + ", ".join(
+    f"CAST(unnest(${name}) AS {kind}) AS {name}"
+    for name, kind in (c.split() for c in EVENT_COLUMNS.split(", "))
 )
 
 
@@ -74,7 +81,6 @@ class Checker:
         self.calendar = calendar
         self.con = duckdb.connect()
         self.con.execute(f"SET TimeZone = '{TIME_ZONE}'")
-        self.con.execute(f"CREATE TABLE events ({EVENT_COLUMNS})")
         self._load_models(models)
         people = list(held)
         self.con.execute("CREATE TABLE held (resource VARCHAR, post_id BIGINT, start_d DATE, end_d DATE)")
@@ -84,8 +90,8 @@ class Checker:
                 [(h.resource, h.post_id, h.start, h.end) for h in people],
             )
         self.con.execute("CREATE TABLE people AS SELECT DISTINCT resource FROM held")
-        self.con.execute("CREATE TABLE cal (d DATE, work BOOLEAN, serial INTEGER, next_work DATE)")
-        self._cal_range: tuple[date, date] | None = None
+        self._load_calendar(calendar)
+        self.last_size = (0, 0)  # events and cases of the last check
         # The longest calendar-day reach of any limit: how far past the last day the calendar must go.
         self._reach = max(
             [
@@ -158,51 +164,55 @@ class Checker:
         )
         rows("INSERT INTO off VALUES (?, ?)", [(m.power_code, r) for m in models for r in m.disabled])
 
-    def _ensure_calendar(self, first: date, last: date) -> None:
-        """The calendar rows from the day before `first` to `last` plus the reach of calendar-day limits.
-        Raises MissingCalendarYear for a year with no data: never a guess."""
-        lo = first - timedelta(days=1)
-        hi = last + timedelta(days=self._reach + (31 if self._reach else 0))
-        if self._cal_range and self._cal_range[0] <= lo and hi <= self._cal_range[1]:
-            return
-        if self._cal_range:
-            lo, hi = min(lo, self._cal_range[0]), max(hi, self._cal_range[1])
-        table = self.calendar.serial_table(lo, hi)
+    def _load_calendar(self, calendar: WorkCalendar) -> None:
+        """The whole calendar at once (a few thousand rows): the events' dates need no scan beforehand, and
+        `_require_calendar` refuses a log that reaches a year the calendar lacks."""
+        table = calendar.span_table()
         next_work: list[date | None] = [None] * len(table)
         upcoming: date | None = None
         for i in range(len(table) - 1, -1, -1):
             if table[i][1]:
                 upcoming = table[i][0]
             next_work[i] = upcoming
-        self.con.execute("DELETE FROM cal")
-        self.con.executemany(
-            "INSERT INTO cal VALUES (?, ?, ?, ?)",
-            [(d, w, s, n) for (d, w, s), n in zip(table, next_work, strict=True)],
-        )
-        self._cal_range = (lo, hi)
+        self.con.execute("CREATE TABLE cal (d DATE, work BOOLEAN, serial INTEGER, next_work DATE)")
+        if table:
+            days, work, serial = (list(c) for c in zip(*table, strict=True))
+            self.con.execute(
+                "INSERT INTO cal SELECT unnest($1), unnest($2), unnest($3), unnest($4)",
+                [days, work, serial, next_work],
+            )
 
-    def _run(self, today: date) -> list[Finding]:
-        span = self.con.execute(
-            "SELECT min(CAST(ts AS DATE)), max(CAST(ts AS DATE)), max(suspend_to) FROM events"
-        ).fetchone()
-        if span is None or span[0] is None:
-            return []
-        last = max(d for d in (span[1], span[2], today) if d is not None)
-        self._ensure_calendar(span[0], last)
-        result = self.con.execute(RULES_SQL, {"today": today}).fetchall()
-        return [Finding(*row) for row in result]
+    def _run(self, source: str, params: dict[str, Any], today: date) -> list[Finding]:
+        rows = self.con.execute(RULES_SQL.format(source=source), {**params, "today": today}).fetchall()
+        span = rows[0]  # always there: its aggregates give one row even over no events
+        assert span[2] == SPAN
+        self.last_size = (int(span[3]), int(span[4]))
+        self._require_calendar(span[5:], today)
+        return [Finding(*row) for row in rows[1:]]
+
+    def _require_calendar(self, span: tuple[float | None, ...], today: date) -> None:
+        """Raise MissingCalendarYear for a year the check needed and the calendar lacks — from the day before
+        the first event to the last date a limit can reach — so nothing found with a missing year is kept."""
+        first_day, *last_days = span
+        if first_day is None:
+            return
+        first = EPOCH + timedelta(days=first_day - 1)
+        last = max([EPOCH + timedelta(days=d) for d in last_days if d is not None] + [today])
+        last += timedelta(days=self._reach + (31 if self._reach else 0))
+        for year in range(first.year, last.year + 1):
+            if not self.calendar.covers(year):
+                raise MissingCalendarYear(year)
 
     def check_rows(self, events: Sequence[EventRow], today: date) -> list[Finding]:
         """Streaming: the rules over these events (one case's, or a few cases')."""
-        self.con.execute("DELETE FROM events")
-        if events:
-            # Column lists unnested in one statement: far faster than a row-by-row executemany.
-            columns = list(zip(*(astuple(e) for e in events), strict=True))
-            self.con.execute(
-                "INSERT INTO events SELECT " + ", ".join(f"unnest(${i + 1})" for i in range(len(columns))),
-                [list(c) for c in columns],
-            )
-        return self._run(today)
+        if not events:
+            self.last_size = (0, 0)
+            return []
+        # Column lists unnested in the query: far faster than inserting row by row.
+        columns = zip(*(astuple(e) for e in events), strict=True)
+        return self._run(
+            UNNEST_EVENTS, {n: list(c) for n, c in zip(EVENT_NAMES, columns, strict=True)}, today
+        )
 
     def check_csv(self, path: Path, today: date) -> list[Finding]:
         """Batch: the rules over a whole log in the CSV format of docs/formats/events.md."""
@@ -212,25 +222,20 @@ class Checker:
         def col(name: str) -> str:
             return f'"{name}"' if name in header else "NULL"
 
-        self.con.execute("DELETE FROM events")
-        self.con.execute(
-            f"""
-            INSERT INTO events
+        source = f"""
             SELECT case_id, power_code, activity,
                    CASE WHEN suffix("timestamp", '+08:00') THEN CAST(left("timestamp", 19) AS TIMESTAMP)
-                        ELSE CAST(CAST("timestamp" AS TIMESTAMPTZ) AS TIMESTAMP) END,
-                   coalesce({col("resource")}, ''),
-                   TRY_CAST(nullif({col("amount")}, '') AS DOUBLE),
-                   coalesce({col("violation")}, ''),
-                   TRY_CAST(nullif({col("suspend_from")}, '') AS DATE),
-                   TRY_CAST(nullif({col("suspend_to")}, '') AS DATE),
-                   lower(coalesce({col("completes")}, '')) IN ('1', 'true', 'yes', '是')
+                        ELSE CAST(CAST("timestamp" AS TIMESTAMPTZ) AS TIMESTAMP) END AS ts,
+                   coalesce({col("resource")}, '') AS resource,
+                   TRY_CAST(nullif({col("amount")}, '') AS DOUBLE) AS amount,
+                   coalesce({col("violation")}, '') AS violation,
+                   TRY_CAST(nullif({col("suspend_from")}, '') AS DATE) AS suspend_from,
+                   TRY_CAST(nullif({col("suspend_to")}, '') AS DATE) AS suspend_to,
+                   lower(coalesce({col("completes")}, '')) IN ('1', 'true', 'yes', '是') AS completes
             FROM read_csv($path, header = true, all_varchar = true)
-            """,  # noqa: S608 - column names come from the fixed list above, never from the file
-            # Beijing times (+08:00, the usual case) are read as they are; other offsets go through ICU.
-            {"path": str(path)},
-        )
-        return self._run(today)
+        """  # noqa: S608 - column names come from the fixed list above, never from the file
+        # Beijing times (+08:00, the usual case) are read as they are; other offsets go through ICU.
+        return self._run(source, {"path": str(path)}, today)
 
 
 _local = threading.local()

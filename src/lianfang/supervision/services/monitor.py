@@ -73,7 +73,6 @@ def monitor_log(unit: Unit, path: Path, today: date, checker: Checker | None = N
     started = time.perf_counter()
     findings = checker.check_csv(path, today)
     seconds = time.perf_counter() - started
-    size = checker.con.execute("SELECT count(*), count(DISTINCT case_id) FROM events").fetchone()
-    events, cases = (size[0], size[1]) if size else (0, 0)
+    events, cases = checker.last_size
     counts = dict(sorted(Counter(f.rule for f in findings).items()))
     return Monitored(findings, events, cases, seconds, counts)
