@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -203,19 +203,23 @@ def evaluate_cases(actor: Actor, case_ids: Iterable[int], today: date | None = N
     by_unit: dict[int, list[Case]] = defaultdict(list)
     for case in Case.objects.filter(pk__in=list(case_ids)).select_related("flow", "power"):
         by_unit[case.unit_id].append(case)
-    checked: list[tuple[Reference, list[Case], list[EventRow], list[Finding]]] = []
+    planned: list[_Plan] = []
     for unit_id, cases in by_unit.items():
         ref = reference(unit_id)
         rows = _rows(cases)
         try:
-            checked.append((ref, cases, rows, ref.checker.check_rows(rows, today)))
+            findings = ref.checker.check_rows(rows, today)
         except MissingCalendarYear:
             # The calendar lacks a year these cases need: nothing is guessed; the calendar page and the
             # administrators' alert say which year to enter.
             result.missing_calendar += len(cases)
+            continue
+        planned.append(_plan(ref, cases, rows, findings, result))
+    # Only writes inside: on SQLite the transaction holds the database's one write lock that every sender
+    # of events waits for.
     with transaction.atomic():
-        for ref, cases, rows, findings in checked:
-            _apply(ref, cases, rows, findings, result)
+        for plan in planned:
+            _write(plan, result)
         if result.cases or result.missing_calendar:
             record(
                 actor,
@@ -232,11 +236,20 @@ def evaluate_cases(actor: Actor, case_ids: Iterable[int], today: date | None = N
     return result
 
 
-def _apply(
+@dataclass
+class _Plan:
+    """What one unit's run will write: new alerts, pending alerts whose finding has gone, case updates."""
+
+    new: list[Alert]
+    stale: list[int]
+    cases: list[Case]
+
+
+def _plan(
     ref: Reference, cases: list[Case], rows: list[EventRow], findings: list[Finding], result: Evaluated
-) -> None:
-    """Bring the alerts and due dates of one unit's cases up to date, in a fixed number of queries however
-    many cases a run takes (the queued mode checks hundreds at once)."""
+) -> _Plan:
+    """The alerts and due dates of one unit's cases, worked out in a fixed number of reads however many
+    cases a run takes (the queued mode checks hundreds at once)."""
     found: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
         found[int(f.case_id)].append(f)
@@ -248,25 +261,45 @@ def _apply(
     for alert in Alert.objects.filter(case__in=cases).only("pk", "case_id", "fingerprint", "state"):
         existing[alert.case_id][alert.fingerprint] = alert
     named = Named.of(cases[0].unit_id if cases else 0, findings, ref, cases)
-    new: list[Alert] = []
-    stale: list[int] = []
+    plan = _Plan([], [], cases)
     now = timezone.now()
     for case in cases:
         created, dropped = _sync_alerts(case, found.get(case.pk, []), existing[case.pk], ref, named)
-        new.extend(created)
-        stale.extend(dropped)
+        plan.new.extend(created)
+        plan.stale.extend(dropped)
         try:
             _due_dates(case, ref.checker.calendar, suspensions.get(case.pk, []))
         except MissingCalendarYear:
             result.missing_calendar += 1
         case.evaluated_at = now
-    Alert.objects.bulk_create(new)
-    if stale:
-        Alert.objects.filter(pk__in=stale).delete()
-    Case.objects.bulk_update(cases, ["promised_due", "statutory_due", "evaluated_at"])
-    result.created += len(new)
-    result.dropped += len(stale)
-    result.cases += len(cases)
+    return plan
+
+
+def _write(plan: _Plan, result: Evaluated) -> None:
+    # ignore_conflicts: a run checking the same case at the same time has created that alert already.
+    Alert.objects.bulk_create(plan.new, ignore_conflicts=True)
+    if plan.stale:
+        # Still pending: the office may have issued one since it was read.
+        Alert.objects.filter(pk__in=plan.stale, state=AlertState.PENDING).delete()
+    # One statement run for many rows (bulk_update's CASE expressions cost far more to build than to run).
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Case._meta.db_table} SET promised_due = %s, statutory_due = %s, "  # noqa: S608
+            "evaluated_at = %s WHERE id = %s",
+            [
+                (
+                    ops.adapt_datefield_value(c.promised_due),
+                    ops.adapt_datefield_value(c.statutory_due),
+                    ops.adapt_datetimefield_value(c.evaluated_at),
+                    c.pk,
+                )
+                for c in plan.cases
+            ],
+        )
+    result.created += len(plan.new)
+    result.dropped += len(plan.stale)
+    result.cases += len(plan.cases)
 
 
 @dataclass

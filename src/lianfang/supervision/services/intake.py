@@ -18,10 +18,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lianfang.accounts.models import User
@@ -164,47 +162,78 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
         yield items[start : start + size]
 
 
+@dataclass(frozen=True)
+class _PowerRef:
+    pk: int
+    code: str
+    flow_id: int | None
+    department_id: int | None
+    path: str
+
+
+@dataclass(frozen=True)
+class _CaseRef:
+    pk: int
+    power_code: str
+    flow_id: int | None
+
+
 @dataclass
 class _Known:
-    """What the batch refers to, read in bulk."""
+    """What the batch refers to, read in bulk (plain rows: intake is the hot path of streaming)."""
 
-    cases: dict[str, Case]
-    powers: dict[str, Power]
+    cases: dict[str, _CaseRef]
+    powers: dict[str, _PowerRef]
     steps: dict[tuple[int, str], int]
     persons: dict[str, int]
 
 
+def _case_refs(unit: Unit, external_ids: Sequence[str]) -> dict[str, _CaseRef]:
+    found: dict[str, _CaseRef] = {}
+    for part in chunks(external_ids):
+        rows = (
+            Case.objects.filter(unit=unit, external_id__in=part)
+            .order_by()
+            .values_list("external_id", "pk", "power__code", "flow_id")
+        )
+        found.update((ext, _CaseRef(pk, code, flow_id)) for ext, pk, code, flow_id in rows)
+    return found
+
+
 def _load(unit: Unit, events: Sequence[EventIn]) -> _Known:
-    case_ids = sorted({e.case_id for e in events})
-    cases: dict[str, Case] = {}
-    for part in chunks(case_ids):
-        for case in Case.objects.filter(unit=unit, external_id__in=part).select_related("power"):
-            cases[case.external_id] = case
-    codes = sorted({e.power_code for e in events} | {c.power.code for c in cases.values()})
-    powers: dict[str, Power] = {}
+    cases = _case_refs(unit, sorted({e.case_id for e in events}))
+    codes = sorted({e.power_code for e in events} | {c.power_code for c in cases.values()})
+    powers: dict[str, _PowerRef] = {}
     # The latest cycle that has a power of the code: newest first, the first one seen wins.
     for part in chunks(codes):
-        for power in Power.objects.filter(cycle__unit=unit, code__in=part).order_by("-cycle__year", "-id"):
-            powers.setdefault(power.code, power)
+        rows = (
+            Power.objects.filter(cycle__unit=unit, code__in=part)
+            .order_by("-cycle__year", "-id")
+            .values_list("pk", "code", "flow_id", "department_id", "path")
+        )
+        for row in rows:
+            powers.setdefault(row[1], _PowerRef(*row))
     flow_ids = {p.flow_id for p in powers.values() if p.flow_id} | {
         c.flow_id for c in cases.values() if c.flow_id
     }
     steps = {
         (flow_id, code): pk
-        for flow_id, code, pk in FlowStep.objects.filter(flow_id__in=flow_ids).values_list(
-            "flow_id", "code", "pk"
-        )
+        for flow_id, code, pk in FlowStep.objects.filter(flow_id__in=flow_ids)
+        .order_by()
+        .values_list("flow_id", "code", "pk")
     }
     resources = sorted({e.resource for e in events if e.resource})
     persons: dict[str, int] = {}
     for part in chunks(resources):
-        persons.update(Person.objects.filter(unit=unit, staff_no__in=part).values_list("staff_no", "pk"))
+        persons.update(
+            Person.objects.filter(unit=unit, staff_no__in=part).order_by().values_list("staff_no", "pk")
+        )
         missing = [r for r in part if r not in persons]
         if missing:
             persons.update(
-                User.objects.filter(username__in=missing, person__unit=unit).values_list(
-                    "username", "person_id"
-                )
+                User.objects.filter(username__in=missing, person__unit=unit)
+                .order_by()
+                .values_list("username", "person_id")
             )
     return _Known(cases=cases, powers=powers, steps=steps, persons=persons)
 
@@ -219,14 +248,14 @@ def _known_keys(case_keys: dict[int, set[str]]) -> set[tuple[int, str]]:
             by_case.setdefault(case_pk, []).append(key)
         for case_pk, keys in by_case.items():
             q |= Q(case_id=case_pk, key__in=keys)
-        found.update(Event.objects.filter(q).values_list("case_id", "key"))
+        found.update(Event.objects.filter(q).order_by().values_list("case_id", "key"))
     return found
 
 
-def _new_case(unit: Unit, ev: EventIn, power: Power) -> Case:
+def _new_case(unit: Unit, ev: EventIn, power: _PowerRef) -> Case:
     return Case(
         unit=unit,
-        power=power,
+        power_id=power.pk,
         flow_id=power.flow_id,
         department_id=power.department_id,
         path=power.path,
@@ -295,12 +324,14 @@ def _store(
 
     # Cases: existing ones must be of the same power; a new one takes the first event's power.
     new_cases: dict[str, Case] = {}
+    new_powers: dict[str, str] = {}
     placed: list[tuple[int, EventIn]] = []
     for index, ev in good:
-        case = known.cases.get(ev.case_id) or new_cases.get(ev.case_id)
-        if case is not None:
-            if case.power.code != ev.power_code:
-                reject(index, ev, f"案件 {ev.case_id} 已属于职权 {case.power.code}")
+        known_case = known.cases.get(ev.case_id)
+        case_power = known_case.power_code if known_case else new_powers.get(ev.case_id)
+        if case_power is not None:
+            if case_power != ev.power_code:
+                reject(index, ev, f"案件 {ev.case_id} 已属于职权 {case_power}")
                 continue
         else:
             power = known.powers.get(ev.power_code)
@@ -308,6 +339,7 @@ def _store(
                 reject(index, ev, f"职权编码“{ev.power_code}”在本单位不存在")
                 continue
             new_cases[ev.case_id] = _new_case(unit, ev, power)
+            new_powers[ev.case_id] = power.code
         placed.append((index, ev))
     advance(len(events) - len(placed))
 
@@ -370,41 +402,54 @@ def _store(
         advance(len(part))
     touched = {cases[ev.case_id].pk for ev, _ in fresh}
     result.case_ids |= touched | {cases[ev.case_id].pk for _, ev in placed if ev.case_id in cases}
-    _refresh_cases(touched, {ev.case_id: ev for ev, _ in fresh})
+    # Queued mode: the touched cases are marked for the worker in the same statement. Marked, because a late
+    # event may carry an old timestamp, so times cannot tell what is unchecked.
+    queued = settings.SUPERVISION_EVALUATION == "queued"
+    _refresh_cases(touched, {ev.case_id: ev for ev, _ in fresh}, mark_unevaluated=queued)
     return _finish(actor, unit, result, write=True)
 
 
-def _create_cases(unit: Unit, known: _Known, new_cases: dict[str, Case]) -> dict[str, Case]:
+def _create_cases(unit: Unit, known: _Known, new_cases: dict[str, Case]) -> dict[str, _CaseRef]:
     """Every case of the batch by its external id, creating the new ones (a case created meanwhile by a
     concurrent intake is taken as it is)."""
     cases = dict(known.cases)
     if new_cases:
         for part in chunks(list(new_cases.values())):
             Case.objects.bulk_create(part, ignore_conflicts=True)
-        for names in chunks(sorted(new_cases)):
-            for case in Case.objects.filter(unit=unit, external_id__in=names).select_related("power"):
-                cases[case.external_id] = case
+        cases.update(_case_refs(unit, sorted(new_cases)))
     return cases
 
 
-def _refresh_cases(case_pks: set[int], latest: dict[str, EventIn]) -> None:
-    """Keep each touched case's summary fields true to its stored events (whatever order they came in): one
-    set-based UPDATE per chunk of cases, the figures computed by the database from the events."""
+def _refresh_sql(mark_unevaluated: bool, count: int) -> str:
+    """One UPDATE that recomputes the touched cases' summary from their stored events (whatever order they
+    came in) and, for the queued mode, marks them for the worker. Written as SQL, not ORM expressions:
+    intake is the streaming hot path and compiling five correlated subqueries cost more than running them."""
+    case, event = Case._meta.db_table, Event._meta.db_table
+    of_case = f"FROM {event} e WHERE e.case_id = {case}.id"
+    mark = ", evaluated_at = NULL" if mark_unevaluated else ""
+    return (
+        f"UPDATE {case} SET event_count = (SELECT COUNT(*) {of_case}), "  # noqa: S608 - names from _meta
+        f"accepted_at = (SELECT MIN(e.timestamp) {of_case}), "
+        f"last_event_at = (SELECT MAX(e.timestamp) {of_case}), "
+        f"completed_at = COALESCE((SELECT MAX(e.timestamp) {of_case} AND e.completes), completed_at), "
+        f"status = CASE WHEN EXISTS (SELECT 1 {of_case} AND e.completes) THEN %s ELSE status END{mark} "
+        f"WHERE id IN ({', '.join(['%s'] * count)})"
+    )
+
+
+def _refresh_cases(case_pks: set[int], latest: dict[str, EventIn], *, mark_unevaluated: bool) -> None:
+    """Keep each touched case's summary fields true to its stored events: one set-based UPDATE per chunk."""
     if not case_pks:
         return
-    events = Event.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
-    done = events.filter(completes=True)
-    for part in chunks(sorted(case_pks)):
-        Case.objects.filter(pk__in=part).update(
-            event_count=Subquery(events.annotate(n=Count("id")).values("n")),
-            accepted_at=Subquery(events.annotate(t=Min("timestamp")).values("t")),
-            last_event_at=Subquery(events.annotate(t=Max("timestamp")).values("t")),
-            completed_at=Coalesce(Subquery(done.annotate(t=Max("timestamp")).values("t")), F("completed_at")),
-            status=DbCase(When(Exists(done), then=Value(CaseStatus.COMPLETED)), default=F("status")),
-        )
+    with connection.cursor() as cursor:
+        for part in chunks(sorted(case_pks)):
+            cursor.execute(_refresh_sql(mark_unevaluated, len(part)), [CaseStatus.COMPLETED.value, *part])
+    titled = [k for k, ev in latest.items() if ev.title or ev.source]
+    if not titled:
+        return
     # A title or source first sent after the case's first event (rare: one small update per such case).
     untitled = Case.objects.filter(pk__in=case_pks).filter(Q(title="") | Q(source=""))
-    for case in untitled.filter(external_id__in=[k for k, ev in latest.items() if ev.title or ev.source]):
+    for case in untitled.filter(external_id__in=titled):
         ev = latest[case.external_id]
         title, source = case.title or ev.title[:300], case.source or ev.source[:100]
         if (title, source) != (case.title, case.source):
@@ -440,9 +485,7 @@ def _after_intake(actor: Actor, case_ids: set[int]) -> None:
     if settings.SUPERVISION_EVALUATION == "queued":
         from ..tasks import enqueue_evaluation
 
-        # Marked unchecked: an event may arrive late with an old timestamp, so times cannot tell.
-        Case.objects.filter(pk__in=case_ids).update(evaluated_at=None)
-        enqueue_evaluation()
+        enqueue_evaluation()  # the cases were marked by `_refresh_cases`
         return
     from .evaluate import evaluate_cases
 
