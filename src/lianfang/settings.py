@@ -126,7 +126,9 @@ DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'lianfang.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two writers
-    # queue behind the busy timeout instead of failing half-way with "database is locked".
+    # queue behind the busy timeout instead of failing half-way with "database is locked". The backend is
+    # Django's, with one process's writers queued on a lock instead of SQLite's sleeping busy handler.
+    DATABASES["default"]["ENGINE"] = "lianfang.core.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

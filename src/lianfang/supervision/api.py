@@ -16,6 +16,7 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from lianfang.accounts.models import ApiToken
 from lianfang.accounts.selectors import request_actor
 from lianfang.core.actor import Actor, ActorKind
 from lianfang.core.errors import NotFoundError, ServiceError
@@ -136,7 +137,7 @@ class CaseDetailOut(CaseOut):
     events: list[EventOut]
 
 
-def intake_unit(actor: Actor, code: str) -> Unit:
+def intake_unit(request: HttpRequest, actor: Actor, code: str) -> Unit:
     """The unit events are sent for: the named one, or a token's own unit. The service checks the caller may
     create cases there."""
     code = code.strip()
@@ -145,10 +146,9 @@ def intake_unit(actor: Actor, code: str) -> Unit:
         if unit is None:
             raise ServiceError(f"单位代码“{code}”不存在", field="unit")
         return unit
-    if actor.kind == ActorKind.TOKEN and actor.token_path:
-        unit = Unit.objects.filter(path=actor.token_path).first()
-        if unit is not None:
-            return unit
+    token = getattr(request, "auth", None)
+    if actor.kind == ActorKind.TOKEN and isinstance(token, ApiToken):
+        return token.unit  # read with the token (an active unit)
     raise ServiceError("请指定单位代码（unit）", field="unit")
 
 
@@ -163,7 +163,7 @@ def _batch_out(result: IntakeResult) -> dict[str, Any]:
 )
 def post_event(request: HttpRequest, payload: EventPayload) -> Any:
     actor = request_actor(request)
-    unit = intake_unit(actor, payload.unit)
+    unit = intake_unit(request, actor, payload.unit)
     item = parse_event(payload.dict(exclude={"unit"}), index=0)
     result = intake(actor, unit, [item])
     if result.rejected:
@@ -176,7 +176,7 @@ def post_event(request: HttpRequest, payload: EventPayload) -> Any:
 @router.post("/events/batch", response=BatchOut, summary="批量接收事件（有误的事件逐条退回，其余照常保存）")
 def post_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
     actor = request_actor(request)
-    unit = intake_unit(actor, payload.unit)
+    unit = intake_unit(request, actor, payload.unit)
     items: list[Any] = []
     for index, raw in enumerate(payload.events):
         if not isinstance(raw, dict):
@@ -199,7 +199,7 @@ def post_csv(
     dry_run: Form[bool] = False,
 ) -> dict[str, Any]:
     actor = request_actor(request)
-    target = intake_unit(actor, unit)
+    target = intake_unit(request, actor, unit)
     items = read_csv(file.read())
     return _batch_out(intake(actor, target, items, atomic=atomic, dry_run=dry_run))
 
