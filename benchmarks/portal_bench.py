@@ -27,10 +27,11 @@ TARGET_P95_MS = 100.0
 LUA = textwrap.dedent(
     """
     done = function(summary, latency, requests)
-      io.write(string.format("RESULT requests=%d errors=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d\\n",
-        summary.requests,
-        summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
-          + summary.errors.timeout,
+      local e = summary.errors
+      io.write(string.format("RESULT requests=%d errors=%d status=%d timeout=%d socket=%d duration_us=%d "
+          .. "p50_us=%d p95_us=%d p99_us=%d\\n",
+        summary.requests, e.connect + e.read + e.write + e.status + e.timeout, e.status, e.timeout,
+        e.connect + e.read + e.write,
         summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
     end
     """
@@ -92,6 +93,10 @@ def run_wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str,
     return {
         "rps": int(fields["requests"]) / duration,
         "errors": float(fields["errors"]),
+        # Kinds of error: answers other than 2xx/3xx, no answer within wrk's 2 s, and socket errors.
+        "status": float(fields["status"]),
+        "timeout": float(fields["timeout"]),
+        "socket": float(fields["socket"]),
         "p50": int(fields["p50_us"]) / 1000,
         "p95": int(fields["p95_us"]) / 1000,
         "p99": int(fields["p99_us"]) / 1000,

@@ -134,9 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections kept per server thread: opening one costs its PRAGMAs and, on SQLite, reading the whole
+# schema again. (dj_database_url always sets CONN_MAX_AGE, to 0 unless the URL says otherwise.)
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("LIANFANG_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts ---------------------------------------------------------------
