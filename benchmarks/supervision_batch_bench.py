@@ -8,7 +8,8 @@ replay, within 3× of reading the log.
 
 The log is generated once by `lianfang.supervision.simulate` (seeded: the same every time) and kept in the
 system's temporary folder (lianfang-supervision-bench/). What each figure measures:
-- reading: DuckDB reads the CSV into a table (`read_csv`, every column as text), as the check itself does;
+- reading: DuckDB reads the CSV into a table with the check's own reader (`csv_reader`: every column as
+  text);
 - checking: `Checker.check_csv` — reading the CSV, typing the columns and running every rule — with the
   flowcharts, people and calendar already loaded (best of 5, as the machine's speed varies, and the first
   run);
@@ -45,7 +46,7 @@ django.setup()
 import duckdb  # noqa: E402
 
 from lianfang.supervision.engine.model import PowerModel, compile_power  # noqa: E402
-from lianfang.supervision.engine.run import Checker  # noqa: E402
+from lianfang.supervision.engine.run import Checker, csv_reader  # noqa: E402
 from lianfang.supervision.simulate import (  # noqa: E402
     Rates,
     Staffing,
@@ -120,11 +121,10 @@ def best_of(n: int, run: object) -> tuple[float, float]:
 
 
 def read_only(path: Path) -> int:
+    """The log read into a table by the very reader the check uses (same options), and nothing else."""
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE log AS SELECT * FROM read_csv($path, header = true, all_varchar = true)",
-        {"path": str(path)},
-    )
+    reader, _header = csv_reader(path)
+    con.execute(f"CREATE TABLE log AS SELECT * FROM {reader}", {"path": str(path)})
     row = con.execute("SELECT count(*) FROM log").fetchone()
     con.close()
     return int(row[0]) if row else 0

@@ -13,7 +13,7 @@ import pytest
 from lianfang.core.vocabulary import LimitUnit
 from lianfang.powers.flowspec import DiscretionSpec, FlowSpec, SeparationSpec, StepSpec, TransitionSpec
 from lianfang.supervision.engine.model import compile_power
-from lianfang.supervision.engine.run import Checker, EventRow, Held
+from lianfang.supervision.engine.run import Checker, EventRow, Held, csv_reader
 from lianfang.workdays.counting import MissingCalendarYear, WorkCalendar
 from lianfang.workdays.services import chinesecalendar_calendar
 
@@ -295,3 +295,32 @@ def test_batch_over_a_csv_log_finds_what_streaming_finds(checker: Checker, tmp_p
         streamed |= set(checker.check_rows(events, TODAY))
     assert set(checker.check_csv(log, TODAY)) == streamed
     assert len(streamed) > 10
+
+
+def test_quoted_column_names_and_fields_are_read(checker: Checker, tmp_path: Path) -> None:
+    """A header with quoted names and a BOM (as some spreadsheet programs write it), quoted fields with commas
+    and quotes inside: read as the plain file is."""
+    rows = (
+        'C9,P1,S1,2026-03-02T10:00:00+08:00,"p1"\r\n'
+        "C9,P1,S2,2026-03-03T10:00:00+08:00,p2\r\n"
+        'C9,P1,"X""9",2026-03-03T11:00:00+08:00,"p,2"\r\n'
+    )
+    plain, quoted = tmp_path / "plain.csv", tmp_path / "quoted.csv"
+    plain.write_text("case_id,power_code,activity,timestamp,resource\r\n" + rows, encoding="utf-8")
+    quoted.write_text(
+        '\ufeff"case_id","power_code","activity","timestamp","resource"\r\n' + rows, encoding="utf-8"
+    )
+    assert (
+        csv_reader(quoted)[1]
+        == csv_reader(plain)[1]
+        == [
+            "case_id",
+            "power_code",
+            "activity",
+            "timestamp",
+            "resource",
+        ]
+    )
+    found = {(f.rule, f.step_code, f.resource) for f in checker.check_csv(plain, TODAY)}
+    assert ("unknown_step", 'X"9', "p,2") in found
+    assert found == {(f.rule, f.step_code, f.resource) for f in checker.check_csv(quoted, TODAY)}
