@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -51,8 +51,10 @@ class EventRow:
     completes: bool = False
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
+    """One finding of the rules. A named tuple, not a dataclass: a million-event log gives tens of thousands,
+    and a frozen dataclass took four times as long to build (60 ms of the batch check)."""
+
     case_id: str
     power_code: str
     rule: str
@@ -188,7 +190,7 @@ class Checker:
         assert span[2] == SPAN
         self.last_size = (int(span[3]), int(span[4]))
         self._require_calendar(span[5:], today)
-        return [Finding(*row) for row in rows[1:]]
+        return list(map(Finding._make, rows[1:]))
 
     def _require_calendar(self, span: tuple[float | None, ...], today: date) -> None:
         """Raise MissingCalendarYear for a year the check needed and the calendar lacks — from the day before
