@@ -78,11 +78,22 @@ class Held:
 class Checker:
     """The engine with its reference tables loaded once. Not shared between threads (`for_thread`)."""
 
-    def __init__(self, models: Sequence[PowerModel], calendar: WorkCalendar, held: Iterable[Held] = ()):
+    def __init__(
+        self,
+        models: Sequence[PowerModel],
+        calendar: WorkCalendar,
+        held: Iterable[Held] = (),
+        *,
+        threads: int | None = None,
+    ):
+        """`threads`: DuckDB's threads for a query (default: one per core, for whole logs). Streaming
+        checks pass 1: their inputs are a few cases, and every server thread has its own Checker."""
         self.models = {m.power_code: m for m in models}
         self.calendar = calendar
         self.con = duckdb.connect()
         self.con.execute(f"SET TimeZone = '{TIME_ZONE}'")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
         self._load_models(models)
         people = list(held)
         self.con.execute("CREATE TABLE held (resource VARCHAR, post_id BIGINT, start_d DATE, end_d DATE)")

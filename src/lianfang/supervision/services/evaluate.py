@@ -142,7 +142,7 @@ def _build(unit_id: int, calendar: WorkCalendar) -> Reference:
         "post"
     ):
         steps[(step.flow_id, step.code)] = step
-    return Reference(Checker(models, calendar, held_posts(unit_id)), powers, steps, levels)
+    return Reference(Checker(models, calendar, held_posts(unit_id), threads=1), powers, steps, levels)
 
 
 def reference(unit_id: int) -> Reference:
