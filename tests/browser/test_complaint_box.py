@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from lianfang.accounts.models import Role
+from tests.browser.support import sign_in
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import user_with_role
 
 
 @pytest.fixture
@@ -66,11 +67,7 @@ def test_filing_a_complaint_and_following_it_with_the_receipt(
     expect(public.locator("#follow-reply")).to_have_text("暂无答复")
 
     # The supervising office: the queue, the masked identity, the audited reveal, the reply.
-    staff = browser.new_page(viewport={"width": 1300, "height": 1000}, locale="zh-CN")
-    staff.goto(f"{base}/accounts/login/")
-    staff.fill("input[name=username]", office)
-    staff.fill("input[name=password]", PASSWORD)
-    staff.get_by_role("button", name="登录").click()
+    staff = sign_in(browser.new_page(viewport={"width": 1300, "height": 1000}, locale="zh-CN"), base, office)
     staff.goto(f"{base}/complaints/")
     staff.get_by_role("link", name=code).click()
     expect(staff.locator("#identity")).not_to_contain_text("欧阳澄溪")

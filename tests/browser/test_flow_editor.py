@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from lianfang.accounts.models import Role
-from tests.browser.support import ARTIFACTS
+from tests.browser.support import ARTIFACTS, sign_in
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, make_cycle, user_with_role
+from tests.factories import make_cycle, user_with_role
 
 
 @pytest.fixture
@@ -46,10 +46,7 @@ def test_liaison_draws_a_flow_in_the_editor(
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", liaison)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, base, liaison)
 
     page.locator(".side-nav").get_by_role("link", name="流程图").click()
     expect(page.locator("h1")).to_contain_text("权力运行流程图")

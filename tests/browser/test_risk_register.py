@@ -9,9 +9,9 @@ from playwright.sync_api import Browser, expect
 
 from lianfang.accounts.models import Role
 from lianfang.risks.models import MeasureTemplate
-from tests.browser.support import ARTIFACTS
+from tests.browser.support import ARTIFACTS, sign_in
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, make_cycle, user_with_role
+from tests.factories import make_cycle, user_with_role
 
 
 @pytest.fixture
@@ -32,10 +32,7 @@ def test_department_head_registers_grades_and_hands_in_a_risk_point(
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", head)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, base, head)
 
     page.locator(".side-nav").get_by_role("link", name="风险点").click()
     expect(page.locator("h1")).to_contain_text("廉政风险点")

@@ -18,9 +18,9 @@ from lianfang.review.models import RiskSheet, SheetStage
 from lianfang.review.services.sheets import open_sheet
 from lianfang.risks.services import MeasureData, add_measure, assess
 from lianfang.risks.vocabulary import MeasureCategory
-from tests.browser.support import ARTIFACTS
+from tests.browser.support import ARTIFACTS, sign_in
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, SYSTEM, UserFactory, make_cycle, user_with_role
+from tests.factories import SYSTEM, UserFactory, make_cycle, user_with_role
 from tests.risk_factories import make_risk, post_risk_data
 
 DAY = dt.date(2024, 1, 1)
@@ -61,13 +61,7 @@ def sheet_id(org: TwoUnits) -> int:
 
 
 def _as(chromium: Browser, base: str, username: str) -> Page:
-    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("h1")).to_contain_text("您好")
-    return page
+    return sign_in(chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN"), base, username)
 
 
 def _press(page: Page, button: str, stage: str, comment: str = "") -> None:

@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from lianfang.supervision.models import Alert, AlertState, AppealState, Rule
 from lianfang.workdays.services import seed_from_chinesecalendar
-from tests.browser.support import ARTIFACTS
+from tests.browser.support import ARTIFACTS, sign_in
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, SYSTEM
+from tests.factories import SYSTEM
 from tests.supervision.support import token_client
 from tests.supervision.test_alerts import World, build_world
 
@@ -29,12 +29,7 @@ def world(org: TwoUnits, settings: Any) -> World:
 def _as(browser: Browser, base: str, username: str, errors: list[str]) -> Page:
     page = browser.new_page(viewport={"width": 1300, "height": 1000}, locale="zh-CN")
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("h1")).to_contain_text("您好")
-    return page
+    return sign_in(page, base, username)
 
 
 @pytest.mark.browser
