@@ -324,3 +324,27 @@ def test_quoted_column_names_and_fields_are_read(checker: Checker, tmp_path: Pat
     found = {(f.rule, f.step_code, f.resource) for f in checker.check_csv(plain, TODAY)}
     assert ("unknown_step", 'X"9', "p,2") in found
     assert found == {(f.rule, f.step_code, f.resource) for f in checker.check_csv(quoted, TODAY)}
+
+
+def test_times_in_other_offsets_and_with_fractions_are_read_as_beijing_time(
+    checker: Checker, tmp_path: Path
+) -> None:
+    """The usual +08:00 to the second is parsed directly; UTC ('Z' or +00:00) and fractions of a second go
+    through the general cast. All give the Beijing times the streaming mode is given."""
+    events = CASES["step over its limit"][0] + CASES["promised exceeded (yellow)"][0]
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    log = tmp_path / "utc.csv"
+    with log.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["case_id", "power_code", "activity", "timestamp", "resource", "completes"])
+        for i, e in enumerate(events):
+            utc = e.ts.replace(tzinfo=beijing).astimezone(dt.UTC)
+            text = [
+                utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                utc.isoformat(),
+                e.ts.isoformat() + ".000+08:00",
+            ][i % 3]
+            w.writerow([e.case_id, e.power_code, e.activity, text, e.resource, "1" if e.completes else "0"])
+    expected = set(checker.check_rows(events, TODAY))
+    assert {f.rule for f in expected} == {"step_overdue", "promised_exceeded"}
+    assert set(checker.check_csv(log, TODAY)) == expected
