@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -167,3 +168,32 @@ def test_queued_evaluation_waits_for_the_worker_and_queues_one_run(s: Supervised
     assert evaluate_pending(SYSTEM).cases == 0  # nothing new since
     intake(SYSTEM, s.unit, [event("Q1", "S2", 12, s.staff_nos[1])])  # late, with an old timestamp
     assert evaluate_pending(SYSTEM).cases == 1 and alerts_of(s, "Q1") == set()
+
+
+def test_an_event_arriving_during_a_run_leaves_its_case_for_the_next_run(
+    s: Supervised, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker reads a case's events, then writes what it found. An event stored in between must not be
+    taken as checked: the case stays marked, and the next run checks it with that event."""
+    from lianfang.supervision.engine.run import Checker
+    from lianfang.supervision.services.evaluate import evaluate_pending
+
+    settings.SUPERVISION_EVALUATION = "queued"  # type: ignore[attr-defined]
+    skip = [event("R1", "S1", 0, s.staff_nos[0]), event("R1", "S3", 24, s.staff_nos[2], completes=True)]
+    intake(SYSTEM, s.unit, skip)
+    check_rows = Checker.check_rows
+    sent: list[bool] = []
+
+    def meanwhile(self: Checker, events: Any, today: Any) -> Any:
+        found = check_rows(self, events, today)
+        if not sent:  # the late S2 arrives while the first run is between reading and writing
+            sent.append(True)
+            intake(SYSTEM, s.unit, [event("R1", "S2", 12, s.staff_nos[1])])
+        return found
+
+    monkeypatch.setattr(Checker, "check_rows", meanwhile)
+    first = evaluate_pending(SYSTEM)  # loops: the second pass sees the case still marked and checks it again
+    case = Case.objects.get(external_id="R1")
+    assert case.evaluated_at is not None and first.cases == 2
+    # Checked with S2 in the end: the skipped-step card found without it is gone.
+    assert alerts_of(s, "R1") == set()

@@ -279,17 +279,20 @@ def _write(plan: _Plan, result: Evaluated) -> None:
         # Still pending: the office may have issued one since it was read.
         Alert.objects.filter(pk__in=plan.stale, state=AlertState.PENDING).delete()
     # One statement run for many rows (bulk_update's CASE expressions cost far more to build than to run).
+    # Only where no event arrived since the case was read: a newer event leaves the case marked unchecked
+    # (queued mode), and the next run checks it with that event.
     ops = connection.ops
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Case._meta.db_table} SET promised_due = %s, statutory_due = %s, "  # noqa: S608
-            "evaluated_at = %s WHERE id = %s",
+            "evaluated_at = %s WHERE id = %s AND event_count = %s",
             [
                 (
                     ops.adapt_datefield_value(c.promised_due),
                     ops.adapt_datefield_value(c.statutory_due),
                     ops.adapt_datetimefield_value(c.evaluated_at),
                     c.pk,
+                    c.event_count,
                 )
                 for c in plan.cases
             ],
