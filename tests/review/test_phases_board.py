@@ -36,6 +36,21 @@ PHASES_2026 = [
 # --- helpers shared with the other review progress tests -------------------------------------------------
 
 
+def moved(
+    sheet: RiskSheet, action: str, from_stage: str, to_stage: str, actor_name: str, comment: str = ""
+) -> None:
+    """The sheet's history records a move (the stage itself is set by make_sheet)."""
+    SheetEvent.objects.create(
+        sheet=sheet,
+        version=1,
+        action=action,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        comment=comment,
+        actor_name=actor_name,
+    )
+
+
 def make_sheet(cycle: Cycle, subject: Post | Department | None, stage: str = SheetStage.DRAFT) -> RiskSheet:
     if isinstance(subject, Post):
         return RiskSheet.objects.create(
@@ -158,15 +173,7 @@ def _row(found: board.Board, kind: str, subject_id: int) -> board.Row:
 def test_board_stages_counts_and_lateness(org: TwoUnits, cycle: Cycle) -> None:
     with_phases(cycle)
     sheet = make_sheet(cycle, org.cashier, SheetStage.RETURNED)
-    SheetEvent.objects.create(
-        sheet=sheet,
-        version=1,
-        action=SheetAction.RETURN,
-        from_stage="dept_review",
-        to_stage="returned",
-        comment="不完整",
-        actor_name="部门负责人",
-    )
+    moved(sheet, SheetAction.RETURN, "dept_review", "returned", "部门负责人", comment="不完整")
     make_sheet(cycle, org.finance, SheetStage.COMMENTING)
     make_sheet(cycle, org.academic, SheetStage.LEADER_REVIEW)
     make_risk(cycle, post_risk_data(org.cashier))

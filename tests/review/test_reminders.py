@@ -14,14 +14,14 @@ from django.utils import timezone
 from lianfang.accounts.models import Role
 from lianfang.audit.models import AuditEntry
 from lianfang.cycles.models import Cycle
-from lianfang.review.models import Notification, NotificationKind, SheetAction, SheetEvent, SheetStage
+from lianfang.review.models import Notification, NotificationKind, SheetAction, SheetStage
 from lianfang.review.reminders import send_reminders
 from lianfang.review.selectors_progress import unread_count
 from lianfang.review.services.notifications import mark_read
 from lianfang.review.tasks import send_review_reminders
 from tests.conftest import TwoUnits, actor_of
 from tests.factories import make_cycle, user_with_role
-from tests.review.test_phases_board import holder_of, make_sheet, with_phases
+from tests.review.test_phases_board import holder_of, make_sheet, moved, with_phases
 
 D = dt.date
 END_OF_INVESTIGATION = D(2026, 5, 31)
@@ -99,14 +99,7 @@ def test_email_with_smtp(org: TwoUnits, cycle: Cycle, mailoutbox: list[mail.Emai
 def test_waiting_at_review_reminds_whoever_must_act(org: TwoUnits, cycle: Cycle) -> None:
     head = user_with_role(Role.DEPT_HEAD, org.finance, "head")
     sheet = make_sheet(cycle, org.cashier, SheetStage.DEPT_REVIEW)
-    SheetEvent.objects.create(
-        sheet=sheet,
-        version=1,
-        action=SheetAction.SUBMIT,
-        from_stage=SheetStage.COMMENTING,
-        to_stage=SheetStage.DEPT_REVIEW,
-        actor_name="出纳",
-    )
+    moved(sheet, SheetAction.SUBMIT, SheetStage.COMMENTING, SheetStage.DEPT_REVIEW, "出纳")
     submitted = timezone.localdate()
     assert send_reminders(submitted + dt.timedelta(days=3))["waiting"] == 0
     assert send_reminders(submitted + dt.timedelta(days=4))["waiting"] == 1
@@ -134,36 +127,17 @@ def test_waiting_at_the_leaders_review_reminds_the_deputy_overseeing_the_departm
 ) -> None:
     """The cashier's post is in 核算科, under 财务处: the deputy overseeing 财务处 checks the sheet
     (org.leadership.oversees), so the reminder goes to them; the deputy over 教务处 is not told."""
-    from lianfang.accounts import services as account_services
-    from lianfang.org import services as org_services
     from lianfang.org.models import LeadershipKind
-    from tests.factories import SYSTEM, UserFactory
+    from tests.factories import leader_user
 
-    users = {}
-    for name, over in (("finance", org.finance), ("academic", org.academic)):
-        person = org_services.create_person(
-            SYSTEM, unit=org.college, name=f"副院长{name}", staff_no=f"L-{name}"
+    users = {
+        name: leader_user(
+            org.college, LeadershipKind.DEPUTY, [over], name=f"副院长{name}", staff_no=f"L-{name}"
         )
-        org_services.create_leadership(
-            SYSTEM,
-            unit=org.college,
-            person=person,
-            kind=LeadershipKind.DEPUTY,
-            title="副院长",
-            start_date=D(2024, 1, 1),
-            departments=[over],
-        )
-        users[name] = UserFactory(person=person)
-        account_services.grant_role(SYSTEM, user=users[name], role=Role.UNIT_LEADER, unit=org.college)
+        for name, over in (("finance", org.finance), ("academic", org.academic))
+    }
     sheet = make_sheet(cycle, org.cashier, SheetStage.LEADER_REVIEW)
-    SheetEvent.objects.create(
-        sheet=sheet,
-        version=1,
-        action=SheetAction.PASS,
-        from_stage=SheetStage.DEPT_REVIEW,
-        to_stage=SheetStage.LEADER_REVIEW,
-        actor_name="财务处处长",
-    )
+    moved(sheet, SheetAction.PASS, SheetStage.DEPT_REVIEW, SheetStage.LEADER_REVIEW, "财务处处长")
     assert send_reminders(timezone.localdate() + dt.timedelta(days=4))["waiting"] == 1
     note = Notification.objects.get(kind=NotificationKind.WAITING)
     assert note.recipient_id == users["finance"].pk and "待分管领导审核" in note.text
