@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import factory
 
 from lianfang.accounts import services as account_services
-from lianfang.accounts.models import User
+from lianfang.accounts.models import Role, User
 from lianfang.core.actor import system_actor
 from lianfang.org import services as org_services
-from lianfang.org.models import Department, Person, Post, PostAssignment, Unit
+from lianfang.org.models import Department, LeadershipKind, Person, Post, PostAssignment, Unit
 
 SYSTEM = system_actor("测试")
 PASSWORD = "Lianfang-2026"
@@ -99,6 +101,40 @@ def user_with_role(role: str, node: Unit | Department, username: str | None = No
         account_services.grant_role(SYSTEM, user=user, role=role, unit=node)
     else:
         account_services.grant_role(SYSTEM, user=user, role=role, department=node)
+    return user
+
+
+_leaders = itertools.count(1)
+
+
+def leader_user(
+    unit: Unit,
+    kind: str,
+    departments: Sequence[Department] = (),
+    *,
+    name: str | None = None,
+    staff_no: str | None = None,
+    username: str | None = None,
+    title: str | None = None,
+    start: dt.date = dt.date(2024, 1, 1),
+) -> User:
+    """A member of the unit's leadership (院长, or a 副院长 overseeing `departments`) with a login that holds
+    the unit-leader role."""
+    n = next(_leaders)
+    person = org_services.create_person(
+        SYSTEM, unit=unit, name=name or f"领导{n}", staff_no=staff_no or f"LD{n:04d}"
+    )
+    org_services.create_leadership(
+        SYSTEM,
+        unit=unit,
+        person=person,
+        kind=kind,
+        title=title or ("院长" if kind == LeadershipKind.HEAD else "副院长"),
+        start_date=start,
+        departments=list(departments),
+    )
+    user = UserFactory(person=person, username=username) if username else UserFactory(person=person)
+    account_services.grant_role(SYSTEM, user=user, role=Role.UNIT_LEADER, unit=unit)
     return user
 
 

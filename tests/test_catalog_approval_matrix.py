@@ -8,21 +8,25 @@ department, who is the unit head), not only by their role.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
 
-from lianfang.accounts import services as account_services
 from lianfang.accounts.models import Role
 from lianfang.core.actor import Actor
 from lianfang.core.errors import PermissionDeniedError, ServiceError
-from lianfang.org import services as org_services
 from lianfang.org.models import LeadershipKind
 from lianfang.powers.models import ApprovalStatus, Flowchart, Power
 from lianfang.powers.services import allowed_actions, review
 from tests.conftest import TwoUnits, actor_of
-from tests.factories import SYSTEM, UserFactory, make_cycle, make_flow, make_power, user_with_role
+from tests.factories import (
+    SYSTEM,
+    leader_user,
+    make_cycle,
+    make_flow,
+    make_power,
+    user_with_role,
+)
 
 # The moves, each from the state it starts in.
 MOVES = [
@@ -61,21 +65,7 @@ class People:
 
 
 def _leader(org: TwoUnits, name: str, kind: str, departments: list) -> Actor:  # type: ignore[type-arg]
-    person = org_services.create_person(
-        SYSTEM, unit=org.college, name=name, staff_no=f"L-{name}", department=None
-    )
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=person,
-        kind=kind,
-        title="院长" if kind == LeadershipKind.HEAD else "副院长",
-        start_date=dt.date(2024, 1, 1),
-        departments=departments,
-    )
-    user = UserFactory(person=person)
-    account_services.grant_role(SYSTEM, user=user, role=Role.UNIT_LEADER, unit=org.college)
-    return actor_of(user)
+    return actor_of(leader_user(org.college, kind, departments, name=name, staff_no=f"L-{name}"))
 
 
 @pytest.fixture

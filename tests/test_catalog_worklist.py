@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.test import Client
 
-from lianfang.accounts import services as account_services
 from lianfang.accounts.models import Role
-from lianfang.org import services as org_services
 from lianfang.org.models import LeadershipKind
 from lianfang.powers.services import review
 from lianfang.powers.worklist import awaiting
 from tests.conftest import TwoUnits, actor_of
-from tests.factories import SYSTEM, UserFactory, make_cycle, make_flow, make_power, user_with_role
+from tests.factories import (
+    SYSTEM,
+    leader_user,
+    make_cycle,
+    make_flow,
+    make_power,
+    user_with_role,
+)
 
 
 def test_worklist_follows_the_chain_and_the_organisation(org: TwoUnits) -> None:
@@ -32,18 +35,9 @@ def test_worklist_follows_the_chain_and_the_organisation(org: TwoUnits) -> None:
     verified = make_power(cycle, org.academic, "P4", flow=flow)
     for action in ("submit", "check", "verify"):
         review(SYSTEM, verified, action)
-    person = org_services.create_person(SYSTEM, unit=org.college, name="分管财务副院长", staff_no="L1")
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=person,
-        kind=LeadershipKind.DEPUTY,
-        title="副院长",
-        start_date=dt.date(2024, 1, 1),
-        departments=[org.finance],
+    deputy = leader_user(
+        org.college, LeadershipKind.DEPUTY, [org.finance], name="分管财务副院长", staff_no="L1"
     )
-    deputy = UserFactory(person=person)
-    account_services.grant_role(SYSTEM, user=deputy, role=Role.UNIT_LEADER, unit=org.college)
     head = user_with_role(Role.DEPT_HEAD, org.finance)
     supervisor = user_with_role(Role.SUPERVISOR, org.college)
 

@@ -50,7 +50,7 @@ from lianfang.risks.services import (
 from lianfang.risks.services.common import may_risk
 from lianfang.risks.vocabulary import MeasureCategory, RiskLevel
 from tests.conftest import TwoUnits, actor_of
-from tests.factories import SYSTEM, UserFactory, make_cycle, user_with_role
+from tests.factories import SYSTEM, UserFactory, leader_user, make_cycle, user_with_role
 from tests.risk_factories import post_risk_data
 
 LETTERS = "VCERSMA"
@@ -173,20 +173,9 @@ def _person_user(org: TwoUnits, department: Department | None) -> User:
 
 
 def _leader(org: TwoUnits, kind: str) -> Actor:
-    user = _person_user(org, None)
-    assert user.person is not None
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=user.person,
-        kind=kind,
-        title="院长" if kind == LeadershipKind.HEAD else "副院长",
-        start_date=DAY,
-        # The deputy oversees 财务处 itself: still not the leadership's decision to make alone.
-        departments=[org.finance] if kind == LeadershipKind.DEPUTY else [],
-    )
-    account_services.grant_role(SYSTEM, user=user, role=Role.UNIT_LEADER, unit=org.college)
-    return actor_of(user)
+    # The deputy oversees 财务处 itself: still not the leadership's decision to make alone.
+    over = [org.finance] if kind == LeadershipKind.DEPUTY else []
+    return actor_of(leader_user(org.college, kind, over, start=DAY))
 
 
 def _post_holder(org: TwoUnits, post: Post) -> Actor:

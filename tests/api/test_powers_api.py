@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -16,7 +15,7 @@ from lianfang.org import services as org_services
 from lianfang.org.models import Department, LeadershipKind
 from lianfang.powers.models import Flowchart, Power, ReviewRecord
 from tests.conftest import TwoUnits
-from tests.factories import PASSWORD, SYSTEM, make_cycle, make_flow, make_power, user_with_role
+from tests.factories import PASSWORD, SYSTEM, leader_user, make_cycle, make_flow, make_power, user_with_role
 
 JSON = "application/json"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -59,18 +58,9 @@ def person_user(
 
 
 def leader(org: TwoUnits, username: str, kind: str, departments: list[Department]) -> User:
-    user = person_user(org, username, Role.UNIT_LEADER, org.college)
-    assert user.person is not None
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=user.person,
-        kind=kind,
-        title="院长" if kind == LeadershipKind.HEAD else "副院长",
-        start_date=dt.date(2024, 1, 1),
-        departments=departments,
+    return leader_user(
+        org.college, kind, departments, name=username, staff_no=username.upper(), username=username
     )
-    return user
 
 
 CONTENT = {

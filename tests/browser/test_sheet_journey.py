@@ -20,7 +20,7 @@ from lianfang.risks.services import MeasureData, add_measure, assess
 from lianfang.risks.vocabulary import MeasureCategory
 from tests.browser.support import ARTIFACTS, sign_in
 from tests.conftest import TwoUnits
-from tests.factories import SYSTEM, UserFactory, make_cycle, user_with_role
+from tests.factories import SYSTEM, UserFactory, leader_user, make_cycle, user_with_role
 from tests.risk_factories import make_risk, post_risk_data
 
 DAY = dt.date(2024, 1, 1)
@@ -46,17 +46,16 @@ def sheet_id(org: TwoUnits) -> int:
         ("fuyuanzhang", LeadershipKind.DEPUTY, [org.finance]),
         ("yuanzhang", LeadershipKind.HEAD, []),
     ):
-        leader = _person_user(org, username, username)
-        org_services.create_leadership(
-            SYSTEM,
-            unit=org.college,
-            person=leader.person,
-            kind=kind,
+        leader_user(
+            org.college,
+            kind,
+            over,
+            name=username,
+            staff_no=username,
+            username=username,
             title=username,
-            start_date=DAY,
-            departments=over,  # type: ignore[attr-defined]
+            start=DAY,
         )
-        account_services.grant_role(SYSTEM, user=leader, role=Role.UNIT_LEADER, unit=org.college)
     return open_sheet(SYSTEM, cycle, "post", post=org.cashier).pk
 
 

@@ -28,7 +28,7 @@ from lianfang.risks.models import RiskPoint
 from lianfang.risks.services import MeasureData, RiskData, add_measure, assess, create_risk
 from lianfang.risks.vocabulary import MeasureCategory, SubjectKind
 from tests.conftest import TwoUnits, actor_of
-from tests.factories import SYSTEM, UserFactory, make_cycle, user_with_role
+from tests.factories import SYSTEM, UserFactory, leader_user, make_cycle, user_with_role
 from tests.risk_factories import dept_risk_data, post_risk_data
 
 DAY = dt.date(2024, 1, 1)
@@ -128,18 +128,7 @@ def _person_user(org: TwoUnits) -> User:
 
 
 def _leader(org: TwoUnits, kind: str, over: list) -> Actor:  # type: ignore[type-arg]
-    user = _person_user(org)
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=user.person,
-        kind=kind,
-        title="院长" if kind == LeadershipKind.HEAD else "副院长",
-        start_date=DAY,
-        departments=over,
-    )
-    account_services.grant_role(SYSTEM, user=user, role=Role.UNIT_LEADER, unit=org.college)
-    return actor_of(user)
+    return actor_of(leader_user(org.college, kind, over, start=DAY))
 
 
 def _holder(org: TwoUnits, post: Post) -> Actor:

@@ -12,7 +12,6 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from lianfang.accounts import services as account_services
 from lianfang.accounts.models import Role, User
 from lianfang.audit.models import AuditEntry
 from lianfang.core.actor import Actor
@@ -25,7 +24,15 @@ from lianfang.risks.models import RiskPoint
 from lianfang.supervision.models import Alert, AlertLevel, AlertState, AppealState, Case, Rule
 from lianfang.supervision.services import alerts as services
 from tests.conftest import TwoUnits, actor_of
-from tests.factories import SYSTEM, UserFactory, make_cycle, make_flow, make_power, user_with_role
+from tests.factories import (
+    SYSTEM,
+    UserFactory,
+    leader_user,
+    make_cycle,
+    make_flow,
+    make_power,
+    user_with_role,
+)
 from tests.risk_factories import make_risk, post_risk_data
 
 DAY = dt.date(2024, 1, 1)
@@ -83,14 +90,6 @@ def person_user(w_org: TwoUnits, department: Any = None) -> User:
     return user
 
 
-def grant(user: User, role: str, node: Any) -> User:
-    if hasattr(node, "unit_id"):
-        account_services.grant_role(SYSTEM, user=user, role=role, department=node)
-    else:
-        account_services.grant_role(SYSTEM, user=user, role=role, unit=node)
-    return user
-
-
 def make_case(org: TwoUnits, power: Power, flow: Flowchart, external_id: str = "C1", **extra: Any) -> Case:
     dept = extra.pop("department", org.finance_office)
     return Case.objects.create(
@@ -115,26 +114,8 @@ def build_world(org: TwoUnits) -> World:
     case = make_case(org, power, flow)
     holder = person_user(org, org.finance_office)
     org_services.assign_post(SYSTEM, person=holder.person, post=org.cashier, start_date=DAY)
-    deputy = grant(person_user(org), Role.UNIT_LEADER, org.college)
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=deputy.person,
-        kind=LeadershipKind.DEPUTY,
-        title="副院长",
-        start_date=DAY,
-        departments=[org.finance],
-    )
-    other_deputy = grant(person_user(org), Role.UNIT_LEADER, org.college)
-    org_services.create_leadership(
-        SYSTEM,
-        unit=org.college,
-        person=other_deputy.person,
-        kind=LeadershipKind.DEPUTY,
-        title="副院长",
-        start_date=DAY,
-        departments=[org.academic],
-    )
+    deputy = leader_user(org.college, LeadershipKind.DEPUTY, [org.finance], start=DAY)
+    other_deputy = leader_user(org.college, LeadershipKind.DEPUTY, [org.academic], start=DAY)
     users = {
         "supervisor": user_with_role(Role.SUPERVISOR, org.college),
         "other_supervisor": user_with_role(Role.SUPERVISOR, org.other),
