@@ -122,13 +122,19 @@ class Checker:
 
     def _load_models(self, models: Sequence[PowerModel]) -> None:
         c = self.con
+        # Steps are numbered across all flows in flow order (`sid`): the rules compare and join step numbers,
+        # not pairs of power and step codes, and a case's steps with the same time sort by their number.
+        sid = {
+            (s.power_code, s.step_code): n
+            for n, s in enumerate((s for m in models for s in m.steps), start=1)
+        }
         c.execute(
-            "CREATE TABLE steps (power_code VARCHAR, step_code VARCHAR, ord INTEGER, post_id BIGINT, "
+            "CREATE TABLE steps (sid INTEGER, power_code VARCHAR, step_code VARCHAR, post_id BIGINT, "
             "lim INTEGER, unit VARCHAR, is_start BOOLEAN, is_end BOOLEAN)"
         )
-        c.execute("CREATE TABLE trans (power_code VARCHAR, src VARCHAR, dst VARCHAR)")
-        c.execute("CREATE TABLE reach (power_code VARCHAR, src VARCHAR, dst VARCHAR)")
-        c.execute("CREATE TABLE seps (power_code VARCHAR, a VARCHAR, b VARCHAR)")
+        c.execute("CREATE TABLE trans (src INTEGER, dst INTEGER)")
+        c.execute("CREATE TABLE reach (src INTEGER, dst INTEGER)")
+        c.execute("CREATE TABLE seps (a INTEGER, b INTEGER)")
         c.execute("CREATE TABLE disc (power_code VARCHAR, violation VARCHAR, lo DOUBLE, hi DOUBLE)")
         c.execute(
             "CREATE TABLE powers (power_code VARCHAR, promised INTEGER, promised_unit VARCHAR, "
@@ -140,22 +146,33 @@ class Checker:
             if data:
                 c.executemany(sql, data)
 
+        def pairs(code: str, edges: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
+            # A pair naming a step the flow lacks (the flow checks refuse one) can match no known step.
+            return [(sid[code, a], sid[code, b]) for a, b in edges if (code, a) in sid and (code, b) in sid]
+
         rows(
             "INSERT INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (s.power_code, s.step_code, s.order, s.post_id, s.limit, s.unit, s.is_start, s.is_end)
+                (
+                    sid[s.power_code, s.step_code],
+                    s.power_code,
+                    s.step_code,
+                    s.post_id,
+                    s.limit,
+                    s.unit,
+                    s.is_start,
+                    s.is_end,
+                )
                 for m in models
                 for s in m.steps
             ],
         )
         rows(
-            "INSERT INTO trans VALUES (?, ?, ?)",
-            [(m.power_code, a, b) for m in models for a, b in m.transitions],
+            "INSERT INTO trans VALUES (?, ?)", [p for m in models for p in pairs(m.power_code, m.transitions)]
         )
-        rows("INSERT INTO reach VALUES (?, ?, ?)", [(m.power_code, a, b) for m in models for a, b in m.reach])
+        rows("INSERT INTO reach VALUES (?, ?)", [p for m in models for p in pairs(m.power_code, m.reach)])
         rows(
-            "INSERT INTO seps VALUES (?, ?, ?)",
-            [(m.power_code, a, b) for m in models for a, b in m.separations],
+            "INSERT INTO seps VALUES (?, ?)", [p for m in models for p in pairs(m.power_code, m.separations)]
         )
         rows(
             "INSERT INTO disc VALUES (?, ?, ?, ?)",
