@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 from pathlib import Path
 
 import chinese_calendar
@@ -13,7 +14,7 @@ import pytest
 from lianfang.core.vocabulary import LimitUnit
 from lianfang.powers.flowspec import DiscretionSpec, FlowSpec, SeparationSpec, StepSpec, TransitionSpec
 from lianfang.supervision.engine.model import compile_power
-from lianfang.supervision.engine.run import Checker, EventRow, Held, csv_reader
+from lianfang.supervision.engine.run import Checker, EventRow, Held, collector_paused, csv_reader
 from lianfang.workdays.counting import MissingCalendarYear, WorkCalendar
 from lianfang.workdays.services import chinesecalendar_calendar
 
@@ -295,6 +296,21 @@ def test_batch_over_a_csv_log_finds_what_streaming_finds(checker: Checker, tmp_p
         streamed |= set(checker.check_rows(events, TODAY))
     assert set(checker.check_csv(log, TODAY)) == streamed
     assert len(streamed) > 10
+
+
+@pytest.mark.parametrize("on_before", [True, False])
+def test_the_cycle_collector_is_paused_only_while_findings_are_built(on_before: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if on_before else gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is on_before
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError
+        assert gc.isenabled() is on_before
+    finally:
+        gc.enable() if was else gc.disable()
 
 
 def test_quoted_column_names_and_fields_are_read(checker: Checker, tmp_path: Path) -> None:
