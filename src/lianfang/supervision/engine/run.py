@@ -11,7 +11,7 @@ import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -39,8 +39,10 @@ UNNEST_EVENTS = "SELECT " + ", ".join(
 )
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
+    """One event as the engine reads it. A named tuple: streaming passes the rows' columns to DuckDB as lists,
+    and `dataclasses.astuple` (which copies deeply) took most of the worker's time on a few thousand cases."""
+
     case_id: str
     power_code: str
     activity: str
@@ -99,11 +101,7 @@ class Checker:
         self._load_models(models)
         people = list(held)
         self.con.execute("CREATE TABLE held (resource VARCHAR, post_id BIGINT, start_d DATE, end_d DATE)")
-        if people:
-            self.con.executemany(
-                "INSERT INTO held VALUES (?, ?, ?, ?)",
-                [(h.resource, h.post_id, h.start, h.end) for h in people],
-            )
+        fill(self.con, "held", [(h.resource, h.post_id, h.start, h.end) for h in people])
         self.con.execute("CREATE TABLE people AS SELECT DISTINCT resource FROM held")
         self._load_calendar(calendar)
         self.last_size = (0, 0)  # events and cases of the last check
@@ -144,16 +142,13 @@ class Checker:
         )
         c.execute("CREATE TABLE off (power_code VARCHAR, rule VARCHAR)")
 
-        def rows(sql: str, data: list[tuple[Any, ...]]) -> None:
-            if data:
-                c.executemany(sql, data)
-
         def pairs(code: str, edges: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
             # A pair naming a step the flow lacks (the flow checks refuse one) can match no known step.
             return [(sid[code, a], sid[code, b]) for a, b in edges if (code, a) in sid and (code, b) in sid]
 
-        rows(
-            "INSERT INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        fill(
+            c,
+            "steps",
             [
                 (
                     sid[s.power_code, s.step_code],
@@ -169,19 +164,17 @@ class Checker:
                 for s in m.steps
             ],
         )
-        rows(
-            "INSERT INTO trans VALUES (?, ?)", [p for m in models for p in pairs(m.power_code, m.transitions)]
-        )
-        rows("INSERT INTO reach VALUES (?, ?)", [p for m in models for p in pairs(m.power_code, m.reach)])
-        rows(
-            "INSERT INTO seps VALUES (?, ?)", [p for m in models for p in pairs(m.power_code, m.separations)]
-        )
-        rows(
-            "INSERT INTO disc VALUES (?, ?, ?, ?)",
+        fill(c, "trans", [p for m in models for p in pairs(m.power_code, m.transitions)])
+        fill(c, "reach", [p for m in models for p in pairs(m.power_code, m.reach)])
+        fill(c, "seps", [p for m in models for p in pairs(m.power_code, m.separations)])
+        fill(
+            c,
+            "disc",
             [(m.power_code, v, lo, hi) for m in models for v, lo, hi in m.discretion],
         )
-        rows(
-            "INSERT INTO powers VALUES (?, ?, ?, ?, ?, ?)",
+        fill(
+            c,
+            "powers",
             [
                 (
                     m.power_code,
@@ -194,7 +187,7 @@ class Checker:
                 for m in models
             ],
         )
-        rows("INSERT INTO off VALUES (?, ?)", [(m.power_code, r) for m in models for r in m.disabled])
+        fill(c, "off", [(m.power_code, r) for m in models for r in m.disabled])
 
     def _load_calendar(self, calendar: WorkCalendar) -> None:
         """The whole calendar at once (a few thousand rows): the events' dates need no scan beforehand, and
@@ -207,12 +200,7 @@ class Checker:
                 upcoming = table[i][0]
             next_work[i] = upcoming
         self.con.execute("CREATE TABLE cal (d DATE, work BOOLEAN, serial INTEGER, next_work DATE)")
-        if table:
-            days, work, serial = (list(c) for c in zip(*table, strict=True))
-            self.con.execute(
-                "INSERT INTO cal SELECT unnest($1), unnest($2), unnest($3), unnest($4)",
-                [days, work, serial, next_work],
-            )
+        fill(self.con, "cal", [(*day, after) for day, after in zip(table, next_work, strict=True)])
 
     def _run(self, source: str, params: dict[str, Any], today: date) -> list[Finding]:
         rows = self.con.execute(RULES_SQL.format(source=source), {**params, "today": today}).fetchall()
@@ -243,7 +231,7 @@ class Checker:
             self.last_size = (0, 0)
             return []
         # Column lists unnested in the query: far faster than inserting row by row.
-        columns = zip(*(astuple(e) for e in events), strict=True)
+        columns = zip(*events, strict=True)
         return self._run(
             UNNEST_EVENTS, {n: list(c) for n, c in zip(EVENT_NAMES, columns, strict=True)}, today
         )
@@ -271,6 +259,16 @@ class Checker:
         # other offsets, and fractions of a second, go through a cast to a time with zone and back.
         with collector_paused():
             return self._run(source, {"path": str(path)}, today)
+
+
+def fill(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows as one list per column, unnested in one statement: `executemany` goes row by row, and
+    loading the demo college's flowcharts that way took about a second for each new Checker."""
+    if not rows:
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    picks = ", ".join(f"unnest(${n})" for n in range(1, len(columns) + 1))
+    con.execute(f"INSERT INTO {table} SELECT {picks}", columns)
 
 
 @contextmanager
