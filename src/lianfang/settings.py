@@ -249,6 +249,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("LIANFANG_MAIL_FROM", "lianfang@localhost")
 # Electronic supervision checks a case's rules as its events arrive ("inline"); "queued" hands the checks
 # to the worker, which takes every case with new events in one run (for high event rates).
 SUPERVISION_EVALUATION = os.environ.get("LIANFANG_SUPERVISION_EVALUATION", "inline")
+# Queued mode: a worker run starts this many seconds after the first unchecked event, so the events of that
+# time are checked together (each run of the rules costs tens of milliseconds, however few its cases).
+SUPERVISION_GATHER_SECONDS = float(os.environ.get("LIANFANG_SUPERVISION_GATHER_SECONDS", "0.5"))
 
 # --- background tasks ---------------------------------------------------------
 if os.environ.get("LIANFANG_TASKS_BACKEND", "db") == "rq":

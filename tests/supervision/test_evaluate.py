@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from lianfang.risks.models import RiskPoint
 from lianfang.supervision.models import Alert, AlertState, Case
@@ -168,6 +169,27 @@ def test_queued_evaluation_waits_for_the_worker_and_queues_one_run(s: Supervised
     assert evaluate_pending(SYSTEM).cases == 0  # nothing new since
     intake(SYSTEM, s.unit, [event("Q1", "S2", 12, s.staff_nos[1])])  # late, with an old timestamp
     assert evaluate_pending(SYSTEM).cases == 1 and alerts_of(s, "Q1") == set()
+
+
+@pytest.mark.parametrize("gather", [0.5, 0.0])
+def test_a_queued_run_starts_after_the_gathering_time(s: Supervised, settings: object, gather: float) -> None:
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    settings.SUPERVISION_EVALUATION = "queued"  # type: ignore[attr-defined]
+    settings.SUPERVISION_GATHER_SECONDS = gather  # type: ignore[attr-defined]
+    before = timezone.now()
+    intake(SYSTEM, s.unit, walk(s, "G1"))
+    intake(SYSTEM, s.unit, walk(s, "G2"))  # while the first run waits: no second run
+    (run,) = DBTaskResult.objects.filter(task_path__endswith="evaluate_pending_cases")
+    if gather:
+        assert (
+            before + dt.timedelta(seconds=gather)
+            <= run.run_after
+            <= timezone.now() + dt.timedelta(seconds=gather)
+        )
+        assert not DBTaskResult.objects.ready().exists()  # not yet due
+    else:
+        assert run.run_after == get_date_max() and DBTaskResult.objects.ready().count() == 1
 
 
 def test_an_event_arriving_during_a_run_leaves_its_case_for_the_next_run(

@@ -134,6 +134,35 @@ def test_an_event_of_another_power_is_refused_for_an_existing_case(sup: Supervis
     assert mixed.stored == 1 and mixed.rejected[0].reason == "案件 C3 已属于职权 P1"
 
 
+def test_what_other_senders_wrote_between_reading_and_writing_is_respected(
+    sup: Supervised, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Intake reads and checks before its write transaction; here two other senders write in between: one
+    creates case C1 with another power, one stores C2's first event."""
+    from lianfang.supervision.services import intake as module
+
+    make_supervised(sup.unit, cycle=sup.cycle, power_code="P2", flow_code="F2", steps=2)
+    planned, calls = module._plan, []
+
+    def others_write_meanwhile(*args: object, **kwargs: object) -> object:
+        plan = planned(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(plan)
+        if len(calls) == 1:  # the other senders' own intake passes here too
+            intake(SYSTEM, sup.unit, [event("C1", "S1", 0, power_code="P2"), event("C2", "S1", 0)])
+        return plan
+
+    monkeypatch.setattr(module, "_plan", others_write_meanwhile)
+    result = intake(SYSTEM, sup.unit, [event("C1", "S1", 1), event("C2", "S1", 0), event("C2", "S2", 2)])
+    monkeypatch.undo()
+    assert [r.reason for r in result.rejected] == ["案件 C1 已属于职权 P2"]
+    # C2's first event was stored once (counted as stored here too: the database's unique key skipped it).
+    assert result.stored == 2
+    c1, c2 = Case.objects.get(external_id="C1"), Case.objects.get(external_id="C2")
+    assert c1.power.code == "P2" and list(c1.events.values_list("activity", flat=True)) == ["S1"]
+    assert sorted(c2.events.values_list("activity", flat=True)) == ["S1", "S2"] and c2.event_count == 2
+    assert result.case_ids == {c2.pk}
+
+
 def test_a_new_case_takes_the_power_of_the_latest_cycle(sup: Supervised) -> None:
     later = make_supervised(sup.unit, year=2027, power_code="P1", flow_code="F1")
     intake(SYSTEM, sup.unit, [event("C1", "S1", 0)])

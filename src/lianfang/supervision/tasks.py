@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
 from lianfang.core.actor import system_actor
@@ -32,11 +36,20 @@ def evaluate_pending_cases() -> dict[str, int]:
 
 def enqueue_evaluation() -> None:
     """Queue one evaluation run unless one is already waiting: a run takes every case with new events, so a
-    second waiting run would find nothing (and each queued row is a write the senders would wait for)."""
+    second waiting run would find nothing (and each queued row is a write the senders would wait for).
+
+    The run is set to start SUPERVISION_GATHER_SECONDS later (where the task backend can defer), so that the
+    events of that time are checked together: back-to-back runs of a few cases each kept a core busy with
+    the rule query's fixed cost and slowed the senders down."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     path = evaluate_pending_cases.module_path
     waiting = DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists()
-    if not waiting:
+    if waiting:
+        return
+    gather = settings.SUPERVISION_GATHER_SECONDS
+    if gather > 0 and evaluate_pending_cases.get_backend().supports_defer:
+        evaluate_pending_cases.using(run_after=timezone.now() + timedelta(seconds=gather)).enqueue()
+    else:
         evaluate_pending_cases.enqueue()

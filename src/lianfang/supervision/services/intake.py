@@ -279,34 +279,48 @@ def intake(
     parse them) are reported as they are. With `atomic`, nothing is stored when any event is bad; with
     `dry_run`, nothing is stored at all and the result says what would have been.
 
-    The rules check the touched cases after the events are committed (their own transaction), so the
-    engine's work never holds the database's write lock that other senders wait for."""
-    result = _store(actor, unit, events, atomic=atomic, dry_run=dry_run, on_progress=on_progress)
-    if result.stored and not result.dry_run and not (result.atomic and result.rejected):
+    Everything is read and checked first, outside any transaction; only the writes take the database's
+    write lock, which every other sender waits for. The rules check the touched cases after the events are
+    committed (their own transaction), for the same reason."""
+    advance = on_progress or (lambda n: None)
+    plan = _plan(actor, unit, events, atomic=atomic, dry_run=dry_run, advance=advance)
+    result = plan.result
+    if dry_run:
+        advance(len(plan.placed))
+        return _finish(actor, unit, result, write=False)
+    if atomic and result.rejected:
+        advance(len(plan.placed))
+        with transaction.atomic():
+            return _finish(actor, unit, result, write=True)
+    _store(actor, unit, plan, advance)
+    if result.stored:
         _after_intake(actor, result.case_ids)
     return result
 
 
-@transaction.atomic
-def _store(
+@dataclass
+class _Plan:
+    """What a batch will write, worked out from what is stored (`_plan`), before the write transaction."""
+
+    result: IntakeResult
+    known: _Known
+    new_cases: dict[str, Case]  # by external id
+    placed: list[tuple[int, EventIn]]  # index in the batch, event: every event of a known or new case
+    fresh: list[tuple[int, EventIn, str]]  # index, event, key: the events to store
+
+
+def _plan(
     actor: Actor,
     unit: Unit,
     events: Sequence[EventIn | Rejection],
     *,
     atomic: bool,
     dry_run: bool,
-    on_progress: Callable[[int], None] | None,
-) -> IntakeResult:
+    advance: Callable[[int], None],
+) -> _Plan:
     require(actor, Action.CREATE, ObjectType.CASE, unit.path)
-    advance = on_progress or (lambda n: None)
     result = IntakeResult(dry_run=dry_run, atomic=atomic)
     now = timezone.now()
-
-    def reject(index: int, ev: EventIn | None, reasons: list[str] | str) -> None:
-        text = reasons if isinstance(reasons, str) else "；".join(reasons)
-        if ev is not None and ev.origin:
-            text = f"{ev.origin}：{text}"
-        result.rejected.append(Rejection(index, ev.case_id if ev else "", text))
 
     good: list[tuple[int, EventIn]] = []
     for index, item in enumerate(events):
@@ -317,7 +331,7 @@ def _store(
             item.timestamp = local_time(item.timestamp)
         found = problems(item, now)
         if found:
-            reject(index, item, found)
+            _reject(result, index, item, found)
         else:
             good.append((index, item))
     known = _load(unit, [ev for _, ev in good])
@@ -331,35 +345,33 @@ def _store(
         case_power = known_case.power_code if known_case else new_powers.get(ev.case_id)
         if case_power is not None:
             if case_power != ev.power_code:
-                reject(index, ev, f"案件 {ev.case_id} 已属于职权 {case_power}")
+                _reject(result, index, ev, _other_power(ev.case_id, case_power))
                 continue
         else:
             power = known.powers.get(ev.power_code)
             if power is None:
-                reject(index, ev, f"职权编码“{ev.power_code}”在本单位不存在")
+                _reject(result, index, ev, f"职权编码“{ev.power_code}”在本单位不存在")
                 continue
             new_cases[ev.case_id] = _new_case(unit, ev, power)
             new_powers[ev.case_id] = power.code
         placed.append((index, ev))
     advance(len(events) - len(placed))
-
+    plan = _Plan(result, known, new_cases, placed, [])
     if atomic and result.rejected:
-        advance(len(placed))
-        return _finish(actor, unit, result, write=not dry_run)
+        return plan
 
     # Keys: what is already stored, and what repeats inside the batch.
     case_keys: dict[int, set[str]] = {}
-    keyed: list[tuple[EventIn, str]] = []
-    for _index, ev in placed:
+    keyed: list[tuple[int, EventIn, str]] = []
+    for index, ev in placed:
         key = event_key(ev)
-        keyed.append((ev, key))
+        keyed.append((index, ev, key))
         existing = known.cases.get(ev.case_id)
         if existing is not None:
             case_keys.setdefault(existing.pk, set()).add(key)
     stored_keys = _known_keys(case_keys)
     seen: set[tuple[str, str]] = set()
-    fresh: list[tuple[EventIn, str]] = []
-    for ev, key in keyed:
+    for index, ev, key in keyed:
         existing = known.cases.get(ev.case_id)
         if (ev.case_id, key) in seen or (existing is not None and (existing.pk, key) in stored_keys):
             result.duplicates += 1
@@ -367,18 +379,41 @@ def _store(
                 result.case_ids.add(existing.pk)
             continue
         seen.add((ev.case_id, key))
-        fresh.append((ev, key))
-    advance(len(keyed) - len(fresh))
-    result.stored = len(fresh)
-    if dry_run:
-        advance(len(fresh))
-        return _finish(actor, unit, result, write=False)
+        plan.fresh.append((index, ev, key))
+    advance(len(keyed) - len(plan.fresh))
+    result.stored = len(plan.fresh)
+    return plan
 
-    cases = _create_cases(unit, known, new_cases)
+
+def _reject(result: IntakeResult, index: int, ev: EventIn | None, reasons: list[str] | str) -> None:
+    text = reasons if isinstance(reasons, str) else "；".join(reasons)
+    if ev is not None and ev.origin:
+        text = f"{ev.origin}：{text}"
+    result.rejected.append(Rejection(index, ev.case_id if ev else "", text))
+
+
+def _other_power(case_id: str, power_code: str) -> str:
+    return f"案件 {case_id} 已属于职权 {power_code}"
+
+
+@transaction.atomic
+def _store(actor: Actor, unit: Unit, plan: _Plan, advance: Callable[[int], None]) -> None:
+    """The writes of a planned batch, in one short transaction. What was read may have changed meanwhile
+    (other senders): a case created by another sender is taken as it is, unless it is of another power
+    (its events are then rejected), and an event stored meanwhile by another sender is skipped by the
+    database's unique key (it is then counted as stored here too)."""
+    result, known = plan.result, plan.known
+    cases = _create_cases(unit, known, plan.new_cases)
     rows = []
-    for ev, key in fresh:
+    fresh: list[tuple[EventIn, str]] = []
+    for index, ev, key in plan.fresh:
         case = cases[ev.case_id]
+        if ev.case_id in plan.new_cases and case.power_code != ev.power_code:
+            _reject(result, index, ev, _other_power(ev.case_id, case.power_code))
+            result.stored -= 1
+            continue
         assert ev.timestamp is not None  # checked by `problems`
+        fresh.append((ev, key))
         rows.append(
             Event(
                 case_id=case.pk,
@@ -401,12 +436,16 @@ def _store(
         Event.objects.bulk_create(part, ignore_conflicts=True)
         advance(len(part))
     touched = {cases[ev.case_id].pk for ev, _ in fresh}
-    result.case_ids |= touched | {cases[ev.case_id].pk for _, ev in placed if ev.case_id in cases}
+    result.case_ids |= touched | {
+        cases[ev.case_id].pk
+        for _, ev in plan.placed
+        if ev.case_id in cases and cases[ev.case_id].power_code == ev.power_code
+    }
     # Queued mode: the touched cases are marked for the worker in the same statement. Marked, because a late
     # event may carry an old timestamp, so times cannot tell what is unchecked.
     queued = settings.SUPERVISION_EVALUATION == "queued"
     _refresh_cases(touched, {ev.case_id: ev for ev, _ in fresh}, mark_unevaluated=queued)
-    return _finish(actor, unit, result, write=True)
+    _finish(actor, unit, result, write=True)
 
 
 def _create_cases(unit: Unit, known: _Known, new_cases: dict[str, Case]) -> dict[str, _CaseRef]:

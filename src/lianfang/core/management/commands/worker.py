@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="执行完当前到期作业与队列中的任务后退出")
-        parser.add_argument("--interval", type=float, default=1.0, help="队列为空时的轮询间隔（秒）")
+        # Short: a queued supervision check becomes due half a second after its events (see settings).
+        parser.add_argument("--interval", type=float, default=0.2, help="队列为空时的轮询间隔（秒）")
         parser.add_argument("--schedule-interval", type=float, default=30.0, help="检查定时作业的间隔（秒）")
         parser.add_argument("--list-jobs", action="store_true", help="列出已声明的定时作业后退出")
 
