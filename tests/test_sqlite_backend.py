@@ -1,11 +1,15 @@
-"""The SQLite backend queues one process's write transactions on a lock: held from BEGIN to COMMIT or
-ROLLBACK, never twice by nested blocks, and given back when BEGIN itself fails. A database file of its own,
-so this runs the same whether the suite runs on SQLite or on PostgreSQL."""
+"""The SQLite backend queues write transactions on its locks (a Python lock in the process, an OS lock on a
+file across processes): held from BEGIN to COMMIT or ROLLBACK, never twice by nested blocks, and given back
+when BEGIN itself fails. A database file of its own, so this runs the same whether the suite runs on SQLite
+or on PostgreSQL."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,3 +137,61 @@ def test_the_lock_is_given_back_when_begin_fails(tmp_path: Path, django_db_block
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def _os_lock_is_free(path: Path) -> bool:
+    """Whether another process could take the OS lock now (a separate open file stands for one)."""
+    fd = os.open(f"{path}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_other_processes_are_kept_out_by_the_os_lock_from_begin_to_commit(
+    db_file: base.DatabaseWrapper,
+) -> None:
+    path = Path(str(db_file.settings_dict["NAME"]))
+    assert _os_lock_is_free(path)
+    with transaction.atomic(using=ALIAS):
+        assert not _os_lock_is_free(path)
+    assert _os_lock_is_free(path)
+    with pytest.raises(RuntimeError), transaction.atomic(using=ALIAS):
+        raise RuntimeError("boom")
+    assert _os_lock_is_free(path)
+
+
+def test_a_writer_waits_for_another_process_holding_the_os_lock(
+    tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Another process holds the OS lock: BEGIN waits for it rather than for SQLite, and once the wait runs
+    out (here 0.2 s) SQLite's own waiting applies — the database itself is free, so the write goes through."""
+    path = tmp_path / "os.sqlite3"
+    sqlite3.connect(path).close()
+    other = os.open(f"{path}-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    try:
+        with django_db_blocker.unblock(), registered(path, timeout=0.2):
+            started = time.monotonic()
+            with transaction.atomic(using=ALIAS), connections[ALIAS].cursor() as cursor:
+                cursor.execute("CREATE TABLE t (n INTEGER)")
+            assert time.monotonic() - started >= 0.2
+            assert not base._WRITE_LOCK.locked()
+        fcntl.flock(other, fcntl.LOCK_UN)
+        with django_db_blocker.unblock(), registered(path, timeout=5):
+            started = time.monotonic()
+            with transaction.atomic(using=ALIAS):
+                pass
+            assert time.monotonic() - started < 4  # not its 5 s timeout
+    finally:
+        os.close(other)
+
+
+def test_in_memory_databases_take_no_os_lock() -> None:
+    assert base._lock_file(":memory:") is None
+    assert base._lock_file("file:memorydb_default?mode=memory&cache=shared") is None
