@@ -193,6 +193,16 @@ def test_a_dry_run_stores_nothing_but_reports_what_would_be(sup: Supervised) -> 
     assert AuditEntry.objects.count() == before
 
 
+@pytest.mark.parametrize("mode", [{}, {"dry_run": True}, {"atomic": True}])
+def test_progress_counts_every_event_once(sup: Supervised, mode: dict[str, bool]) -> None:
+    intake(SYSTEM, sup.unit, walk(sup, "C1")[:1])
+    bad = event("C3", "S1", 0, power_code="NOPE")
+    batch = [*walk(sup, "C1"), *walk(sup, "C2"), bad, event("C2", "S1", 0)]
+    steps: list[int] = []
+    intake(SYSTEM, sup.unit, batch, on_progress=steps.append, **mode)
+    assert sum(steps) == len(batch) and all(n >= 0 for n in steps)
+
+
 def test_one_audit_entry_per_call_with_the_counts(sup: Supervised) -> None:
     mine = AuditEntry.objects.filter(object_type="supervision.event")
     before = mine.count()

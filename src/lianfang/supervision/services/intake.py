@@ -286,7 +286,7 @@ def intake(
     plan = _plan(actor, unit, events, atomic=atomic, dry_run=dry_run, advance=advance)
     result = plan.result
     if dry_run:
-        advance(len(plan.placed))
+        advance(len(plan.fresh))
         return _finish(actor, unit, result, write=False)
     if atomic and result.rejected:
         advance(len(plan.placed))
@@ -411,6 +411,7 @@ def _store(actor: Actor, unit: Unit, plan: _Plan, advance: Callable[[int], None]
         if ev.case_id in plan.new_cases and case.power_code != ev.power_code:
             _reject(result, index, ev, _other_power(ev.case_id, case.power_code))
             result.stored -= 1
+            advance(1)
             continue
         assert ev.timestamp is not None  # checked by `problems`
         fresh.append((ev, key))
