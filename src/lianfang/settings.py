@@ -11,6 +11,9 @@ Environment variables (all optional):
   LIANFANG_TASKS_BACKEND         default db (django-tasks-db); "rq" with REDIS_URL for scale-out
   LIANFANG_COMPLAINT_KEY_FILE    default <data dir>/keys/complaints.key (encrypts complaint filers)
   LIANFANG_SMTP_HOST (+ _PORT, _USER, _PASSWORD, _TLS), LIANFANG_MAIL_FROM: reminders by e-mail
+  LIANFANG_SUPERVISION_EVALUATION  default inline; "queued": the worker checks the rules (high event rates)
+  LIANFANG_SUPERVISION_GATHER_SECONDS  default 0.5: a queued check waits this long to take more cases
+  LIANFANG_CONN_MAX_AGE          default 60: seconds a server thread keeps its database connection
 """
 
 from __future__ import annotations
@@ -127,7 +130,8 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEF
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two writers
     # queue behind the busy timeout instead of failing half-way with "database is locked". The backend is
-    # Django's, with one process's writers queued on a lock instead of SQLite's sleeping busy handler.
+    # Django's, with writers queued on locks (in the process, and across processes on a file beside the
+    # database) instead of SQLite's sleeping busy handler.
     DATABASES["default"]["ENGINE"] = "lianfang.core.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
