@@ -1,5 +1,6 @@
-"""Streaming supervision benchmark: sustained API ingest of events, each checked by the rule engine as it
-arrives (in the request, or by the worker moments later).
+"""Streaming supervision benchmark: sustained API ingest of events, each checked by the rule engine.
+
+Events are checked as they arrive: in the request, or by the worker moments later.
 
 Run:  .venv/bin/python benchmarks/supervision_stream_bench.py [--seconds 30] [--connections 16]
 Builds the demo college in a temporary data folder on SQLite (with its working-day calendar), issues a
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from portal_bench import LUA as P95_LUA
 from portal_bench import ROOT, build_demo, free_port, run_wrk, wait_until_up
+
+sys.path.insert(0, str(ROOT / "src"))
+
+from lianfang.core.management.commands.serve import default_threads, default_workers
 
 TARGET_RPS = 500.0
 RUNS = itertools.count(1)
@@ -140,7 +144,7 @@ def scenario(
     procs = [
         subprocess.Popen(  # noqa: S603
             [sys.executable, str(ROOT / "manage.py"), "serve", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", "4"],
+             "--workers", str(args.workers), "--threads", str(args.threads)],
             env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT,
         )
     ]  # fmt: skip
@@ -189,7 +193,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
+    # `lianfang serve`'s own defaults (two processes per core, two threads each) unless given.
+    parser.add_argument("--workers", type=int, default=default_workers(), help="server processes")
+    parser.add_argument("--threads", type=int, default=default_threads(), help="threads per server process")
     parser.add_argument("--batch", type=int, default=10, help="events per request in the batched runs")
     parser.add_argument("--paced-only", action="store_true", help="only the run paced at the target rate")
     parser.add_argument("--keep-logs", action="store_true", help="keep the data folder and the servers' logs")
@@ -202,7 +208,8 @@ def main() -> None:
         f"demo built in {time.perf_counter() - started:.1f} s; power {facts['POWER']}, steps {facts['STEPS']}"
     )
     print(
-        f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn {args.workers} workers × 4 threads, SQLite"
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn {args.workers} workers × {args.threads} "
+        "threads, SQLite"
     )
     try:
         if not args.paced_only:

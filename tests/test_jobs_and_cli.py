@@ -48,3 +48,28 @@ def test_console_help_lists_operator_commands() -> None:
     )
     for command in ("demo", "serve", "worker", "import org", "audit verify", "backup", "restore"):
         assert command in out.stdout
+
+
+def test_serve_defaults_two_processes_per_core_and_two_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lianfang.core.management.commands import serve
+
+    monkeypatch.delenv("LIANFANG_WORKERS", raising=False)
+    monkeypatch.delenv("LIANFANG_THREADS", raising=False)
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: 3)
+    assert (serve.default_workers(), serve.default_threads()) == (6, 2)
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: None)  # unknown: still two processes
+    assert serve.default_workers() == 2
+    monkeypatch.setenv("LIANFANG_WORKERS", "5")
+    monkeypatch.setenv("LIANFANG_THREADS", "8")
+    assert (serve.default_workers(), serve.default_threads()) == (5, 8)
+
+
+def test_serve_passes_its_defaults_to_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lianfang.core.management.commands import serve
+
+    monkeypatch.setenv("LIANFANG_WORKERS", "3")
+    monkeypatch.delenv("LIANFANG_THREADS", raising=False)
+    started: list[tuple[str, int, int, int]] = []
+    monkeypatch.setattr(serve, "run_gunicorn", lambda *a: started.append(a))
+    call_command("serve", "--bind", "127.0.0.1:0")
+    assert started == [("127.0.0.1:0", 3, 2, 60)]

@@ -10,6 +10,18 @@ from django.core.management.base import BaseCommand, CommandParser
 SHM = "/dev/shm"  # noqa: S108 - gunicorn worker heartbeats, not temporary files
 
 
+def default_workers() -> int:
+    """Two processes per core (at least two): Django's work is Python, so threads of one process take turns
+    on its interpreter lock; processes share the cores fairly. Measured on two cores (streaming benchmark,
+    500 events/s): 4 processes × 2 threads gave a p95 about a fifth lower than 2 × 4."""
+    return int(os.environ.get("LIANFANG_WORKERS") or max(2, 2 * (os.cpu_count() or 1)))
+
+
+def default_threads() -> int:
+    """A second thread per process keeps it serving while one request waits on the database."""
+    return int(os.environ.get("LIANFANG_THREADS") or 2)
+
+
 def run_gunicorn(bind: str, workers: int, threads: int, timeout: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -49,10 +61,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("LIANFANG_WORKERS", "2")),
-            help="进程数（默认 2）",
+            default=default_workers(),
+            help="进程数（默认 LIANFANG_WORKERS，未设置时为 CPU 核数的 2 倍，至少 2）",
         )
-        parser.add_argument("--threads", type=int, default=4, help="每进程线程数（默认 4）")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=default_threads(),
+            help="每进程线程数（默认 LIANFANG_THREADS，未设置时为 2）",
+        )
         parser.add_argument("--timeout", type=int, default=60, help="请求超时秒数")
 
     def handle(self, *args: Any, bind: str, workers: int, threads: int, timeout: int, **options: Any) -> None:
