@@ -131,6 +131,27 @@ def test_audit_pages_in_english(org: TwoUnits, logins: Logins) -> None:
     assert ">Create<" in page and ">新增<" not in page
 
 
+def test_same_chinese_word_other_english_by_context() -> None:
+    """提示 and 撤销 name different things in different places; English needs a word for each."""
+    from django.template.loader import render_to_string
+
+    from lianfang.audit.models import AuditAction
+    from lianfang.risks.models import Assessment
+    from lianfang.supervision.models import AlertLevel, AlertState
+
+    buttons = "supervision/_office_buttons.html"
+    context = {"may": {"withdraw": True}, "a": {"pk": 1}, "next": "/"}
+    with translation.override("en"):
+        assert AlertLevel.NOTICE.label == "Notice"
+        assert str(Assessment._meta.get_field("warnings").verbose_name) == "Warnings"
+        assert AlertState.WITHDRAWN.label == "Withdrawn"
+        assert AuditAction.REVOKE.label == "Revoke"
+        assert ">Withdraw</button>" in render_to_string(buttons, context)
+    with translation.override("zh-hans"):
+        assert (AlertLevel.NOTICE.label, AlertState.WITHDRAWN.label) == ("提示", "撤销")
+        assert ">撤销</button>" in render_to_string(buttons, context)
+
+
 # --- Chinese, the default ----------------------------------------------------------------------------------
 
 

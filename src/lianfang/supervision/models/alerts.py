@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .rules import Rule
 
 
 class AlertLevel(models.TextChoices):
-    NOTICE = "notice", _("提示")
+    # Contexts: the same Chinese words name other things elsewhere (a risk's 提示 are warnings, an
+    # account's 撤销 is a revocation), and English needs different words for them.
+    NOTICE = "notice", pgettext_lazy("alert level", "提示")
     WARNING = "warning", _("预警")
     YELLOW = "yellow", _("黄牌")
     RED = "red", _("红牌")
@@ -25,7 +28,7 @@ class AlertLevel(models.TextChoices):
 class AlertState(models.TextChoices):
     PENDING = "pending", _("待发")
     ISSUED = "issued", _("已发")
-    WITHDRAWN = "withdrawn", _("撤销")
+    WITHDRAWN = "withdrawn", pgettext_lazy("alert state", "撤销")
     ESCALATED = "escalated", _("督办")
 
 
