@@ -13,7 +13,7 @@ SHM = "/dev/shm"  # noqa: S108 - gunicorn worker heartbeats, not temporary files
 def default_workers() -> int:
     """Two processes per core (at least two): Django's work is Python, so threads of one process take turns
     on its interpreter lock; processes share the cores fairly. Measured on two cores (streaming benchmark,
-    500 events/s): 4 processes × 2 threads gave a p95 about a fifth lower than 2 × 4."""
+    600 events/s offered): 4 processes × 2 threads gave a p95 about a fifth lower than 2 × 4."""
     return int(os.environ.get("LIANFANG_WORKERS") or max(2, 2 * (os.cpu_count() or 1)))
 
 
